@@ -1,0 +1,49 @@
+"""Sourcequiz: the application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config, extensions, API blueprints, error handlers, CLI."""
+    from app import cli
+    from app.api import health, sources
+    from app.config import load_config
+    from app.errors import register_error_handlers
+    from app.extensions import api, db, migrate
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_config(app.instance_path, overrides))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        import os
+
+        os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    api.init_app(app)
+    api.register_blueprint(sources.blp)
+    app.register_blueprint(health.blp)
+    register_error_handlers(app)
+    cli.init_app(app)
+    return app
+
+
+def _migrations_dir() -> Any:
+    from app.config import PROJECT_ROOT
+
+    return PROJECT_ROOT / "migrations"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite ignores foreign keys unless asked on every connection.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

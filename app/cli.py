@@ -1,0 +1,78 @@
+"""`flask questions validate|load|export`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.services.bank_loader import export_questions, load_catalog
+from app.services.catalog import build_catalog
+from app.services.content_docs import Catalog
+
+questions = AppGroup("questions", help="Validate, load and export the question bank content.")
+
+
+def _validated_catalog(directory: str | None) -> Catalog:
+    root = directory or current_app.config["QUESTIONS_DIR"]
+    catalog = build_catalog(root)
+    for problem in catalog.problems:
+        click.secho(str(problem), fg="red", err=True)
+    if not catalog.ok:
+        click.secho(f"{len(catalog.problems)} problem(s) in {root}", fg="red", err=True)
+        sys.exit(1)
+    return catalog
+
+
+def _summary(catalog: Catalog) -> str:
+    facts = sum(len(f) for f in catalog.facts.values())
+    lines = [f"{len(catalog.sources)} source(s), {facts} fact(s)"]
+    for bank in catalog.banks:
+        types = Counter(q.type for q in bank.questions)
+        detail = ", ".join(f"{n} {t}" for t, n in sorted(types.items()))
+        lines.append(f"bank {bank.slug}: {len(bank.questions)} questions ({detail})")
+    return "\n".join(lines)
+
+
+@questions.command("validate")
+@click.option("--dir", "directory", help="Content directory (default: QUESTIONS_DIR).")
+def validate_command(directory: str | None) -> None:
+    """Check every source, fact and question; exit 1 with file:line messages if any is wrong."""
+    catalog = _validated_catalog(directory)
+    click.echo(_summary(catalog))
+    click.secho("content is valid", fg="green")
+
+
+@questions.command("load")
+@click.option("--dir", "directory", help="Content directory (default: QUESTIONS_DIR).")
+def load_command(directory: str | None) -> None:
+    """Validate, then upsert sources, facts and banks into the database."""
+    catalog = _validated_catalog(directory)
+    total = sum(len(b.questions) for b in catalog.banks)
+    with click.progressbar(length=total, label="loading questions", file=sys.stderr) as bar:
+        report = load_catalog(db.session, catalog, progress=bar.update)
+    click.echo(
+        f"{report.sources} source(s), {report.facts} fact(s); questions: "
+        f"{report.questions_created} new, {report.versions_created} new version(s), "
+        f"{report.questions_unchanged} unchanged, {report.questions_retired} retired"
+    )
+
+
+@questions.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+def export_command(fmt: str) -> None:
+    """Print every loaded question (with answer key and evidence) as JSON on stdout."""
+    exported = export_questions(db.session)
+    if not exported:
+        click.secho("no questions loaded; run `flask questions load` first", fg="red", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(exported, ensure_ascii=False, indent=2))
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(questions)

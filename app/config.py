@@ -1,0 +1,84 @@
+"""Configuration read from the environment.
+
+`SOURCEQUIZ_ENV` picks the profile: `production` (the default, so a forgotten setting fails
+closed), `development` (the README's run command) or `testing`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable application."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Point PostgreSQL URLs at psycopg 3, whatever spelling the platform hands us."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def default_sqlite_url(instance_path: str) -> str:
+    return "sqlite:///" + os.path.join(instance_path, "sourcequiz.sqlite3")
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("postgresql"):
+        # Connections dropped by a restart or a proxy are replaced instead of failing a request.
+        return {"pool_pre_ping": True}
+    return {}
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from the environment, then apply `overrides`."""
+    overrides = dict(overrides or {})
+    env_name = overrides.pop("ENV_NAME", None) or os.environ.get("SOURCEQUIZ_ENV", "production")
+    if env_name not in {"production", "development", "testing"}:
+        raise ConfigError(
+            f"SOURCEQUIZ_ENV must be production, development or testing, not {env_name!r}"
+        )
+
+    secret_key = os.environ.get("SECRET_KEY")
+    if not secret_key and env_name != "production":
+        secret_key = DEV_SECRET_KEY
+    database_url = normalise_database_url(
+        os.environ.get("DATABASE_URL") or default_sqlite_url(instance_path)
+    )
+
+    config: dict[str, Any] = {
+        "ENV_NAME": env_name,
+        "TESTING": env_name == "testing",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "QUESTIONS_DIR": os.environ.get("QUESTIONS_DIR") or str(PROJECT_ROOT / "questions"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env_name == "production",
+        "JSON_SORT_KEYS": False,
+        # flask-smorest / OpenAPI
+        "API_TITLE": "Sourcequiz",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    }
+    config.update(overrides)
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["SQLALCHEMY_DATABASE_URI"])
+    )
+
+    if not config["SECRET_KEY"]:
+        raise ConfigError("SECRET_KEY must be set in production (SOURCEQUIZ_ENV=production)")
+    return config

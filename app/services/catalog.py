@@ -1,0 +1,324 @@
+"""Reads and validates everything under `questions/` into a `Catalog`.
+
+Layout: `sources/<slug>.txt` (the text) with `sources/<slug>.toml` (its metadata),
+`facts/<source slug>.toml` (`[[fact]]` tables), `banks/<slug>.toml` (generator settings and
+hand-written `[[question]]` tables). Every problem is reported with file and line; nothing
+stops at the first one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from marshmallow import ValidationError
+
+from app.schemas.content_files import (
+    FACT_COMMON_FIELDS,
+    FACT_SCHEMAS,
+    QUESTION_SCHEMAS,
+    BankSchema,
+    SourceMetaSchema,
+)
+from app.services.bank_builder import generate_questions
+from app.services.content_docs import (
+    BankDoc,
+    Catalog,
+    ContentProblem,
+    FactDoc,
+    QuestionDraft,
+    SourceDoc,
+)
+from app.services.question_types import QuestionProblem, compile_question_body
+from app.services.text import loosen_typography, normalise_answer
+
+
+class ContentFile:
+    """A TOML file with what is needed to point an author at a line of it."""
+
+    def __init__(self, root: Path, path: Path) -> None:
+        self.path = path
+        self.name = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+        self.raw = path.read_text(encoding="utf-8")
+
+    def parse(self, catalog: Catalog) -> dict[str, Any] | None:
+        try:
+            return tomllib.loads(self.raw)
+        except tomllib.TOMLDecodeError as error:
+            line = getattr(error, "lineno", None)
+            catalog.problems.append(ContentProblem(self.name, line, f"not valid TOML: {error}"))
+            return None
+
+    def line_of_id(self, slug: str) -> int | None:
+        pattern = re.compile(rf"^\s*id\s*=\s*[\"']{re.escape(slug)}[\"']", re.MULTILINE)
+        match = pattern.search(self.raw)
+        return self.raw.count("\n", 0, match.start()) + 1 if match else None
+
+    def problem(self, catalog: Catalog, slug: str | None, message: str) -> None:
+        line = self.line_of_id(slug) if slug else None
+        catalog.problems.append(ContentProblem(self.name, line, message))
+
+
+def format_errors(messages: Any, prefix: str = "") -> list[str]:
+    """Flatten marshmallow's nested messages into 'field: message' lines."""
+    if isinstance(messages, dict):
+        lines = []
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            lines += format_errors(value, name)
+        return lines
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [f"{prefix}: {' '.join(messages)}" if prefix else " ".join(messages)]
+    if isinstance(messages, list):
+        return [line for m in messages for line in format_errors(m, prefix)]
+    return [f"{prefix}: {messages}"]
+
+
+def locate_evidence(text: str, evidence: str, occurrence: int | None) -> tuple[int, int] | str:
+    """The span of the `occurrence`-th verbatim match of `evidence`, or why there is none."""
+    starts = [m.start() for m in re.finditer(re.escape(evidence), text)]
+    if not starts:
+        hint = ""
+        if loosen_typography(evidence) in loosen_typography(text):
+            hint = (
+                " (it differs from the source only in quotes or spaces: copy the source's"
+                " curly quotes and non-breaking spaces, written \\u00a0 in TOML)"
+            )
+        return f"evidence not found verbatim in the source{hint}: {evidence!r}"
+    if occurrence is None and len(starts) > 1:
+        return (
+            f"evidence appears {len(starts)} times in the source; make it longer or say which"
+            " one with occurrence = N"
+        )
+    if occurrence is not None and occurrence > len(starts):
+        return f"evidence appears {len(starts)} time(s), so occurrence = {occurrence} is too high"
+    start = starts[(occurrence or 1) - 1]
+    return start, start + len(evidence)
+
+
+def read_sources(root: Path, catalog: Catalog) -> None:
+    for meta_path in sorted((root / "sources").glob("*.toml")):
+        file = ContentFile(root, meta_path)
+        data = file.parse(catalog)
+        if data is None:
+            continue
+        text_path = meta_path.with_suffix(".txt")
+        if not text_path.exists():
+            file.problem(catalog, None, f"no text file {text_path.name} beside it")
+            continue
+        try:
+            meta = SourceMetaSchema().load(data)
+        except ValidationError as error:
+            for line in format_errors(error.messages):
+                file.problem(catalog, None, line)
+            continue
+        with text_path.open(encoding="utf-8", newline="") as handle:
+            text = handle.read()
+        catalog.sources[meta_path.stem] = SourceDoc(slug=meta_path.stem, text=text, **meta)
+
+
+def read_facts(root: Path, catalog: Catalog) -> dict[str, ContentFile]:
+    files = {}
+    for path in sorted((root / "facts").glob("*.toml")):
+        file = ContentFile(root, path)
+        files[path.stem] = file
+        data = file.parse(catalog)
+        if data is None:
+            continue
+        source = catalog.sources.get(path.stem)
+        if source is None:
+            file.problem(catalog, None, f"no source named {path.stem!r} in sources/")
+            continue
+        extra = set(data) - {"fact"}
+        if extra:
+            file.problem(catalog, None, f"unknown top-level keys {sorted(extra)}; use [[fact]]")
+        facts: list[FactDoc] = []
+        for position, raw in enumerate(data.get("fact", [])):
+            fact = read_fact(file, catalog, source, raw, position)
+            if fact is None:
+                continue
+            if any(f.slug == fact.slug for f in facts):
+                file.problem(catalog, fact.slug, f"fact id {fact.slug!r} is used twice")
+                continue
+            facts.append(fact)
+        catalog.facts[path.stem] = facts
+        check_fact_references(file, catalog, facts)
+    return files
+
+
+def read_fact(
+    file: ContentFile, catalog: Catalog, source: SourceDoc, raw: dict[str, Any], position: int
+) -> FactDoc | None:
+    slug = raw.get("id") if isinstance(raw.get("id"), str) else None
+    label = f"fact {slug!r}" if slug else f"fact #{position + 1}"
+    schema = FACT_SCHEMAS.get(raw.get("kind"))  # type: ignore[arg-type]
+    if schema is None:
+        file.problem(catalog, slug, f"{label}: kind must be one of {sorted(FACT_SCHEMAS)}")
+        return None
+    try:
+        data = schema().load(raw)
+    except ValidationError as error:
+        for line in format_errors(error.messages):
+            file.problem(catalog, slug, f"{label}: {line}")
+        return None
+    span = locate_evidence(source.text, data["evidence"], data["occurrence"])
+    if isinstance(span, str):
+        file.problem(catalog, slug, f"{label}: {span}")
+        return None
+    fields = {k: v for k, v in data.items() if k not in FACT_COMMON_FIELDS and v is not None}
+    return FactDoc(
+        source=source.slug,
+        slug=data["id"],
+        kind=data["kind"],
+        statement=data["statement"],
+        fields=fields,
+        evidence_start=span[0],
+        evidence_end=span[1],
+        evidence_text=data["evidence"],
+        position=position,
+        tags=tuple(data["tags"]),
+        difficulty=data["difficulty"],
+        path=file.name,
+        line=file.line_of_id(data["id"]),
+    )
+
+
+def check_fact_references(file: ContentFile, catalog: Catalog, facts: list[FactDoc]) -> None:
+    entities = {f.slug for f in facts if f.kind == "entity"}
+    for fact in facts:
+        if fact.kind == "quote" and fact.get("speaker") not in entities:
+            file.problem(
+                catalog,
+                fact.slug,
+                f"fact {fact.slug!r}: speaker {fact.get('speaker')!r} is not an entity fact",
+            )
+
+
+def read_banks(root: Path, catalog: Catalog, fact_files: dict[str, ContentFile]) -> None:
+    for path in sorted((root / "banks").glob("*.toml")):
+        file = ContentFile(root, path)
+        data = file.parse(catalog)
+        if data is None:
+            continue
+        try:
+            bank = BankSchema().load(data)
+        except ValidationError as error:
+            for line in format_errors(error.messages):
+                file.problem(catalog, None, line)
+            continue
+        missing = [s for s in bank["sources"] if s not in catalog.facts]
+        if missing:
+            file.problem(catalog, None, f"sources {missing} have no facts file")
+            continue
+        doc = BankDoc(path.stem, bank["title"], bank["description"], bank["sources"])
+        facts = [f for s in bank["sources"] for f in catalog.facts[s]]
+        build_bank_questions(file, catalog, doc, facts, bank, fact_files)
+        catalog.banks.append(doc)
+
+
+def build_bank_questions(
+    file: ContentFile,
+    catalog: Catalog,
+    doc: BankDoc,
+    facts: list[FactDoc],
+    bank: dict[str, Any],
+    fact_files: dict[str, ContentFile],
+) -> None:
+    generated = generate_questions(doc.slug, facts, bank["generator"])
+    generated_ids = {q["id"] for q in generated}
+    for unknown in sorted(set(bank["generator"]["exclude"]) - generated_ids):
+        file.problem(catalog, None, f"generator.exclude names no generated question: {unknown!r}")
+    facts_by_slug: dict[str, list[FactDoc]] = {}
+    for fact in facts:
+        facts_by_slug.setdefault(fact.slug, []).append(fact)
+
+    seen: dict[str, str] = {}
+    fingerprints: dict[str, str] = {}
+    for raw, is_generated in [
+        *((q, True) for q in generated if q["id"] not in bank["generator"]["exclude"]),
+        *((q, False) for q in bank["question"]),
+    ]:
+        qid = raw.get("id") if isinstance(raw.get("id"), str) else None
+
+        def report(
+            message: str, raw: dict[str, Any] = raw, qid: str | None = qid, gen: bool = is_generated
+        ) -> None:
+            if gen:
+                origin = facts_by_slug[raw["facts"][0]][0]
+                where = fact_files[origin.source]
+                where.problem(catalog, origin.slug, f"generated question {qid!r}: {message}")
+            else:
+                file.problem(catalog, qid, f"question {qid!r}: {message}")
+
+        if qid in seen:
+            report(f"id is used twice (also a {seen[qid]} question)")
+            continue
+        draft = compile_draft(raw, facts_by_slug, is_generated, report)
+        if draft is None:
+            continue
+        seen[draft.slug] = "generated" if is_generated else "hand-written"
+        fingerprint = json.dumps(
+            [draft.type, normalise_answer(draft.prompt), draft.content], sort_keys=True
+        )
+        if fingerprint in fingerprints:
+            report(f"asks the same as question {fingerprints[fingerprint]!r}")
+            continue
+        fingerprints[fingerprint] = draft.slug
+        doc.questions.append(draft)
+
+
+def compile_draft(
+    raw: dict[str, Any],
+    facts_by_slug: dict[str, list[FactDoc]],
+    is_generated: bool,
+    report: Any,
+) -> QuestionDraft | None:
+    schema = QUESTION_SCHEMAS.get(raw.get("type"))  # type: ignore[arg-type]
+    if schema is None:
+        report(f"type must be one of {sorted(QUESTION_SCHEMAS)}")
+        return None
+    try:
+        data = schema().load(raw)
+    except ValidationError as error:
+        for line in format_errors(error.messages):
+            report(line)
+        return None
+    facts = []
+    for slug in data["facts"]:
+        matches = facts_by_slug.get(slug, [])
+        if len(matches) != 1:
+            report(f"fact {slug!r} is {'ambiguous' if matches else 'not in the bank sources'}")
+            return None
+        facts.append(matches[0])
+    evidence = [f.evidence_span() for f in facts]
+    try:
+        body = compile_question_body({**data, "evidence": evidence})
+    except QuestionProblem as problem:
+        report(str(problem))
+        return None
+    return QuestionDraft(
+        slug=data["id"],
+        type=data["type"],
+        prompt=data["prompt"],
+        content=body.content,
+        answer_key=body.answer_key,
+        explanation=data["explanation"],
+        difficulty=data["difficulty"],
+        tags=tuple(sorted(set(data["tags"]))),
+        facts=tuple((f.source, f.slug) for f in facts),
+        evidence=tuple(evidence),
+        generated=is_generated,
+    )
+
+
+def build_catalog(root: Path | str) -> Catalog:
+    """Read, validate and compile the whole content tree; never raises on bad content."""
+    root = Path(root)
+    catalog = Catalog()
+    read_sources(root, catalog)
+    fact_files = read_facts(root, catalog)
+    read_banks(root, catalog, fact_files)
+    return catalog
