@@ -174,7 +174,9 @@ def load_catalog(
 
 def export_questions(session: Session) -> list[dict[str, Any]]:
     """Every active question at its latest version, with its key and evidence."""
-    source_ids = dict(session.execute(select(Source.slug, Source.id)).tuples().all())
+    source_ids: dict[str, int] = {
+        slug: id_ for slug, id_ in session.execute(select(Source.slug, Source.id))
+    }
     questions = session.scalars(
         select(Question)
         .where(Question.is_active)

@@ -48,7 +48,8 @@ class ContentFile:
         try:
             return tomllib.loads(self.raw)
         except tomllib.TOMLDecodeError as error:
-            line = getattr(error, "lineno", None)
+            found = re.search(r"at line (\d+)", str(error))
+            line = int(found.group(1)) if found else None
             catalog.problems.append(ContentProblem(self.name, line, f"not valid TOML: {error}"))
             return None
 
@@ -135,6 +136,7 @@ def read_facts(root: Path, catalog: Catalog) -> dict[str, ContentFile]:
         extra = set(data) - {"fact"}
         if extra:
             file.problem(catalog, None, f"unknown top-level keys {sorted(extra)}; use [[fact]]")
+        problems_before = len(catalog.problems)
         facts: list[FactDoc] = []
         for position, raw in enumerate(data.get("fact", [])):
             fact = read_fact(file, catalog, source, raw, position)
@@ -144,8 +146,13 @@ def read_facts(root: Path, catalog: Catalog) -> dict[str, ContentFile]:
                 file.problem(catalog, fact.slug, f"fact id {fact.slug!r} is used twice")
                 continue
             facts.append(fact)
-        catalog.facts[path.stem] = facts
-        check_fact_references(file, catalog, facts)
+        declared_entities = {
+            raw.get("id") for raw in data.get("fact", []) if raw.get("kind") == "entity"
+        }
+        check_fact_references(file, catalog, facts, declared_entities)
+        # A bank built on broken facts would only repeat their problems in other words.
+        if len(catalog.problems) == problems_before:
+            catalog.facts[path.stem] = facts
     return files
 
 
@@ -186,8 +193,9 @@ def read_fact(
     )
 
 
-def check_fact_references(file: ContentFile, catalog: Catalog, facts: list[FactDoc]) -> None:
-    entities = {f.slug for f in facts if f.kind == "entity"}
+def check_fact_references(
+    file: ContentFile, catalog: Catalog, facts: list[FactDoc], entities: set[Any]
+) -> None:
     for fact in facts:
         if fact.kind == "quote" and fact.get("speaker") not in entities:
             file.problem(
@@ -211,7 +219,9 @@ def read_banks(root: Path, catalog: Catalog, fact_files: dict[str, ContentFile])
             continue
         missing = [s for s in bank["sources"] if s not in catalog.facts]
         if missing:
-            file.problem(catalog, None, f"sources {missing} have no facts file")
+            unknown = [s for s in missing if s not in fact_files]
+            if unknown:
+                file.problem(catalog, None, f"sources {unknown} have no facts file")
             continue
         doc = BankDoc(path.stem, bank["title"], bank["description"], bank["sources"])
         facts = [f for s in bank["sources"] for f in catalog.facts[s]]

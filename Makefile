@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` and `make test`. Both set up .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: install run test lint bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Development server on SQLite (instance/sourcequiz.sqlite3) with the article's bank loaded.
+run: export SOURCEQUIZ_ENV ?= development
+run: $(STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) questions load
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The whole suite; PostgreSQL tests run when TEST_DATABASE_URL is set.
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

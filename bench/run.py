@@ -1,0 +1,92 @@
+"""Benchmark: times the content load and the public read endpoints on a fresh database.
+
+    make bench                      # SQLite in a temporary directory
+    make bench BENCH_ARGS="--database-url postgresql://postgres@127.0.0.1/test --requests 2000"
+
+Prints one line per measurement: the median and 95th percentile per operation, and requests
+per second for one client in-process (the Flask test client, so no network or server cost).
+Figures depend on the machine; compare runs on the same machine only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.config import PROJECT_ROOT, normalise_database_url
+from app.extensions import db
+from app.services.bank_loader import load_catalog
+from app.services.catalog import build_catalog
+
+
+def timed(label: str, repeat: int, action: Callable[[], object]) -> None:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    median = statistics.median(samples) * 1000
+    p95 = sorted(samples)[max(0, int(len(samples) * 0.95) - 1)] * 1000
+    rate = repeat / sum(samples)
+    print(f"{label:<40} n={repeat:<6} median={median:8.2f} ms  p95={p95:8.2f} ms  {rate:9.1f}/s")
+
+
+def reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="a scratch database (it is emptied)")
+    parser.add_argument("--requests", type=int, default=1000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        url = args.database_url or f"sqlite:///{os.path.join(scratch, 'bench.sqlite3')}"
+        url = normalise_database_url(url)
+        if url.startswith("postgresql"):
+            reset_postgres(url)
+        app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade()
+            print(f"database: {db.engine.url.render_as_string(hide_password=True)}")
+            timed(
+                "build catalog (validate questions/)",
+                5,
+                lambda: build_catalog(PROJECT_ROOT / "questions"),
+            )
+            catalog = build_catalog(PROJECT_ROOT / "questions")
+            timed(
+                "load catalog (first, then unchanged)", 3, lambda: load_catalog(db.session, catalog)
+            )
+            client = app.test_client()
+            source_id = client.get("/api/sources").get_json()[0]["id"]
+            timed("GET /api/sources", args.requests, lambda: client.get("/api/sources"))
+            timed(
+                "GET /api/sources/<id>",
+                args.requests,
+                lambda: client.get(f"/api/sources/{source_id}"),
+            )
+            timed("GET /healthz", args.requests, lambda: client.get("/healthz"))
+            db.session.remove()
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
