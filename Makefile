@@ -17,11 +17,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Development server on SQLite (instance/sourcequiz.sqlite3) with the article's bank loaded.
+# Development server on SQLite (instance/sourcequiz.sqlite3): the article's bank, demo accounts.
 run: export SOURCEQUIZ_ENV ?= development
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) questions load
+	$(FLASK) demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite; PostgreSQL tests run when TEST_DATABASE_URL is set.

@@ -11,11 +11,11 @@ from sqlalchemy.engine import Engine
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, API blueprints, error handlers, CLI."""
-    from app import cli
-    from app.api import health, sources
+    from app import cli, security
+    from app.api import auth, classes, health, questions, sources
     from app.config import load_config
     from app.errors import register_error_handlers
-    from app.extensions import api, db, migrate
+    from app.extensions import api, db, limiter, migrate
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(app.instance_path, overrides))
@@ -26,8 +26,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    security.init_app(app)
+    limiter.init_app(app)
     api.init_app(app)
-    api.register_blueprint(sources.blp)
+    for blueprint in (auth.blp, classes.blp, sources.blp, questions.blp):
+        api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     register_error_handlers(app)
     cli.init_app(app)

@@ -1,4 +1,4 @@
-"""`flask questions validate|load|export`."""
+"""`flask questions validate|load|export` and `flask demo`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.extensions import db
 from app.services.bank_loader import export_questions, load_catalog
 from app.services.catalog import build_catalog
 from app.services.content_docs import Catalog
+from app.services.demo import ensure_demo_accounts
 
 questions = AppGroup("questions", help="Validate, load and export the question bank content.")
 
@@ -74,5 +75,21 @@ def export_command(fmt: str) -> None:
     click.echo(json.dumps(exported, ensure_ascii=False, indent=2))
 
 
+@click.command("demo")
+def demo_command() -> None:
+    """Create the demo teacher, learner and class (never in production)."""
+    if current_app.config["ENV_NAME"] == "production":
+        click.secho("refusing to create demo accounts in production", fg="red", err=True)
+        sys.exit(1)
+    teacher, learner = current_app.config["DEMO_TEACHER"], current_app.config["DEMO_LEARNER"]
+    accounts = ensure_demo_accounts(db.session, teacher, learner)
+    click.echo(f"demo teacher: {teacher[0]} / {teacher[1]}")
+    click.echo(f"demo learner: {learner[0]} / {learner[1]}")
+    click.echo(
+        f"demo class: {accounts.school_class.name!r}, join code {accounts.school_class.join_code}"
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(questions)
+    app.cli.add_command(demo_command)

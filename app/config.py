@@ -64,6 +64,15 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env_name == "production",
         "JSON_SORT_KEYS": False,
+        # Login throttling: failed attempts allowed per account and per client address.
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "sourcequiz",
+        "LOGIN_FAILURE_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+        "LOGIN_FAILURE_LIMIT_PER_ADDRESS": "50 per 15 minutes",
+        # Demo accounts are created by `flask demo` only outside production.
+        "DEMO_TEACHER": ("teacher@demo.sourcequiz.test", "demo-teacher-password"),
+        "DEMO_LEARNER": ("learner@demo.sourcequiz.test", "demo-learner-password"),
         # flask-smorest / OpenAPI
         "API_TITLE": "Sourcequiz",
         "API_VERSION": "v1",

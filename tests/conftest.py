@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy.orm import Session
 
 from app import create_app
 from app.config import PROJECT_ROOT, normalise_database_url
 from app.extensions import db as _db
+from app.extensions import limiter
 from app.services.bank_loader import load_catalog
 from app.services.catalog import build_catalog
 from app.services.content_docs import Catalog
@@ -58,22 +61,38 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
+    """The app on a migrated database.
+
+    No app context stays pushed: each test request must get its own, as in production
+    (a shared one would share `g`, and with it the signed-in user, between requests).
+    """
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         upgrade()
-        yield app
-        _db.session.remove()
+    yield app
+    with app.app_context():
         _db.engine.dispose()
 
 
+@dataclass
+class Database:
+    """What tests use to look at the database: its engine and a plain session."""
+
+    engine: sa.Engine
+    session: Session
+
+
 @pytest.fixture
-def db(app: Flask) -> Iterator[Any]:
+def db(app: Flask) -> Iterator[Database]:
     """The database, emptied after each test."""
-    yield _db
-    _db.session.rollback()
-    _db.session.remove()
+    with app.app_context():
+        engine = _db.engine
+    session = Session(engine)
+    yield Database(engine, session)
+    session.close()
+    limiter.reset()
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
-    with _db.engine.begin() as connection:
+    with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
@@ -82,7 +101,7 @@ def db(app: Flask) -> Iterator[Any]:
 
 
 @pytest.fixture
-def client(app: Flask, db: Any) -> FlaskClient:
+def client(app: Flask, db: Database) -> FlaskClient:
     return app.test_client()
 
 
@@ -105,3 +124,84 @@ def content_copy(tmp_path: Path) -> Path:
     target = tmp_path / "questions"
     shutil.copytree(QUESTIONS_DIR, target)
     return target
+
+
+class Actor:
+    """A signed-in person with their own cookie jar; writes send the CSRF token."""
+
+    def __init__(self, client: FlaskClient, user: dict[str, Any], csrf: str, password: str):
+        self.client, self.user, self.csrf, self.password = client, user, csrf, password
+
+    @property
+    def id(self) -> int:
+        return int(self.user["id"])
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(path, **kwargs)
+
+    def _write(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {"X-CSRF-Token": self.csrf, **kwargs.pop("headers", {})}
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Any:
+        return self._write("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> Any:
+        return self._write("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        return self._write("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def sign_up(app: Flask, db: Any) -> Any:
+    """`sign_up(role, name)` registers through the API and signs in with a fresh client."""
+    made: list[int] = []
+
+    def make(role: str, name: str | None = None) -> Actor:
+        name = name or f"{role}{len(made) + 1}"
+        email, password = f"{name}@example.test", f"{name}-long-password"
+        client = app.test_client()
+        registered = client.post(
+            "/api/auth/register",
+            json={"email": email, "password": password, "display_name": name, "role": role},
+        )
+        assert registered.status_code == 201, registered.get_json()
+        login = client.post("/api/auth/login", json={"email": email, "password": password})
+        assert login.status_code == 200, login.get_json()
+        made.append(1)
+        body = login.get_json()
+        return Actor(client, body["user"], body["csrf_token"], password)
+
+    return make
+
+
+@pytest.fixture
+def teacher(sign_up: Any) -> Actor:
+    return sign_up("teacher", "teacher")
+
+
+@pytest.fixture
+def learner(sign_up: Any) -> Actor:
+    return sign_up("learner", "learner")
+
+
+@pytest.fixture
+def count_queries(db: Any) -> Any:
+    """`with count_queries() as queries:` ... `len(queries)` SQL statements ran."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(*args: Any) -> None:
+            statements.append(args[2])
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting

@@ -6,6 +6,8 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
 
 from app.models import Base
 
@@ -17,11 +19,9 @@ def test_upgrade_from_empty_matches_the_models(db: Any) -> None:
     assert differences == []
 
 
-def test_upgrade_reaches_the_single_head(db: Any) -> None:
-    from alembic.script import ScriptDirectory
-    from flask import current_app
-
-    config = current_app.extensions["migrate"].migrate.get_config()
+def test_upgrade_reaches_the_single_head(app: Flask, db: Any) -> None:
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
     head = ScriptDirectory.from_config(config).get_current_head()
     with db.engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == head

@@ -1,4 +1,4 @@
-"""Sources are public: their metadata and full text, never their facts (answer keys)."""
+"""Sources are public (metadata and full text); their facts are answer keys: teachers only."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import Select, select
 
+from app.extensions import db
 from app.models import Source
 from app.pagination import SelectPage
+from app.permissions import requires
+from app.schemas.questions import FactSchema
 from app.schemas.source import SourceSchema, SourceSummarySchema
 from app.services.lookup import get_or_404
+from app.services.question_bank import facts_of_source
 
 blp = Blueprint("sources", __name__, url_prefix="/api/sources", description="Source documents")
 
@@ -31,3 +35,12 @@ class SourceById(MethodView):
     def get(self, source_id: int) -> Source:
         """One source with its full text."""
         return get_or_404(Source, source_id)
+
+
+@blp.route("/<int:source_id>/facts", methods=["GET"])
+@requires("teacher")
+@blp.response(200, FactSchema(many=True))
+@blp.paginate(SelectPage)
+def list_facts(source_id: int) -> Select[Any]:
+    """The source's facts with their evidence offsets (find-the-evidence answer keys)."""
+    return facts_of_source(db.session, source_id)

@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see one metadata."""
 
 from app.models.base import Base
+from app.models.classes import ClassMembership, SchoolClass
 from app.models.content import (
     Bank,
     Fact,
@@ -11,15 +12,20 @@ from app.models.content import (
     question_tags,
     question_version_facts,
 )
+from app.models.user import ApiToken, User
 
 __all__ = [
+    "ApiToken",
     "Bank",
     "Base",
+    "ClassMembership",
     "Fact",
     "Question",
     "QuestionVersion",
+    "SchoolClass",
     "Source",
     "Tag",
+    "User",
     "question_tags",
     "question_version_facts",
 ]

@@ -16,7 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.models.base import Base, TimestampMixin
 
@@ -88,12 +88,19 @@ class Fact(TimestampMixin, Base):
 
 
 class Bank(TimestampMixin, Base):
+    """A set of questions: from the content files (no owner) or a teacher's own."""
+
     __tablename__ = "banks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
+    # Filled by queries that ask for it, never lazily.
+    question_count: Mapped[int | None] = query_expression()
 
 
 class Tag(Base):
@@ -185,6 +192,8 @@ class QuestionVersion(TimestampMixin, Base):
     # [{"source": slug, "fact": slug, "start": int, "end": int, "text": str}], frozen here
     # so that editing a fact later never changes what an earlier version showed.
     evidence: Mapped[list[Any]]
+    # The question as its author wrote it (bank-file form), so an edit can start from it.
+    authoring: Mapped[dict[str, Any]]
     content_hash: Mapped[str] = mapped_column(String(64))
 
     question: Mapped[Question] = relationship(back_populates="versions", lazy="raise")

@@ -76,7 +76,7 @@ def _upsert_fact(session: Session, source: Source, doc: FactDoc, existing: Fact 
     return fact
 
 
-def _new_version(draft: QuestionDraft, number: int, facts: list[Fact]) -> QuestionVersion:
+def new_version(draft: QuestionDraft, number: int, facts: list[Fact]) -> QuestionVersion:
     return QuestionVersion(
         number=number,
         type=draft.type,
@@ -86,6 +86,7 @@ def _new_version(draft: QuestionDraft, number: int, facts: list[Fact]) -> Questi
         explanation=draft.explanation,
         difficulty=draft.difficulty,
         evidence=list(draft.evidence),
+        authoring=draft.authoring,
         content_hash=draft.content_hash,
         facts=facts,
     )
@@ -116,11 +117,11 @@ def _load_bank(
         draft_facts = [facts[key] for key in draft.facts]
         if question is None:
             question = Question(bank=bank, slug=draft.slug, latest_version=1, tags=[])
-            question.versions = [_new_version(draft, 1, draft_facts)]
+            question.versions = [new_version(draft, 1, draft_facts)]
             report.questions_created += 1
         elif question.current.content_hash != draft.content_hash:
             number = question.latest_version + 1
-            version = _new_version(draft, number, draft_facts)
+            version = new_version(draft, number, draft_facts)
             version.question_id = question.id
             session.add(version)
             question.latest_version = number

@@ -19,7 +19,6 @@ from marshmallow import ValidationError
 from app.schemas.content_files import (
     FACT_COMMON_FIELDS,
     FACT_SCHEMAS,
-    QUESTION_SCHEMAS,
     BankSchema,
     SourceMetaSchema,
 )
@@ -32,7 +31,8 @@ from app.services.content_docs import (
     QuestionDraft,
     SourceDoc,
 )
-from app.services.question_types import QuestionProblem, compile_question_body
+from app.services.question_drafts import build_draft, load_authoring
+from app.services.question_types import QuestionProblem
 from app.services.text import loosen_typography, normalise_answer
 
 
@@ -286,12 +286,8 @@ def compile_draft(
     is_generated: bool,
     report: Any,
 ) -> QuestionDraft | None:
-    schema = QUESTION_SCHEMAS.get(raw.get("type"))  # type: ignore[arg-type]
-    if schema is None:
-        report(f"type must be one of {sorted(QUESTION_SCHEMAS)}")
-        return None
     try:
-        data = schema().load(raw)
+        data = load_authoring(raw)
     except ValidationError as error:
         for line in format_errors(error.messages):
             report(line)
@@ -303,25 +299,16 @@ def compile_draft(
             report(f"fact {slug!r} is {'ambiguous' if matches else 'not in the bank sources'}")
             return None
         facts.append(matches[0])
-    evidence = [f.evidence_span() for f in facts]
     try:
-        body = compile_question_body({**data, "evidence": evidence})
+        return build_draft(
+            data,
+            [f.evidence_span() for f in facts],
+            tuple((f.source, f.slug) for f in facts),
+            generated=is_generated,
+        )
     except QuestionProblem as problem:
         report(str(problem))
         return None
-    return QuestionDraft(
-        slug=data["id"],
-        type=data["type"],
-        prompt=data["prompt"],
-        content=body.content,
-        answer_key=body.answer_key,
-        explanation=data["explanation"],
-        difficulty=data["difficulty"],
-        tags=tuple(sorted(set(data["tags"]))),
-        facts=tuple((f.source, f.slug) for f in facts),
-        evidence=tuple(evidence),
-        generated=is_generated,
-    )
 
 
 def build_catalog(root: Path | str) -> Catalog:

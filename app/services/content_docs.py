@@ -82,6 +82,8 @@ class QuestionDraft:
     facts: tuple[tuple[str, str], ...]  # (source slug, fact slug)
     evidence: tuple[dict[str, Any], ...]
     generated: bool
+    # The fields as written, kept with the version so an edit can start from them.
+    authoring: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def content_hash(self) -> str:

@@ -1,0 +1,115 @@
+"""Registration, sign-in (session cookie), sign-out, and personal bearer tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request, session
+from flask.views import MethodView
+from flask_login import logout_user
+from flask_smorest import Blueprint
+from sqlalchemy import Select, select
+
+from app.extensions import db, limiter
+from app.models import ApiToken, User
+from app.pagination import SelectPage
+from app.permissions import UnauthenticatedError, requires, signed_in
+from app.schemas.auth import (
+    IssuedTokenSchema,
+    LoginSchema,
+    RegisterSchema,
+    SessionSchema,
+    TokenInputSchema,
+    TokenSchema,
+    UserSchema,
+)
+from app.security import bearer_token, csrf_token, start_session
+from app.services import accounts
+
+blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Accounts and sign-in")
+
+
+def _login_account_key() -> str:
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return "account:" + (accounts.normalise_email(email) if isinstance(email, str) else "")
+
+
+def _failed(response: Any) -> bool:
+    return response.status_code == 401
+
+
+@blp.route("/register", methods=["POST"])
+@blp.arguments(RegisterSchema)
+@blp.response(201, UserSchema)
+def register(data: dict[str, Any]) -> User:
+    """Create a teacher or learner account."""
+    return accounts.register_user(db.session, **data)
+
+
+@blp.route("/login", methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURE_LIMIT_PER_ACCOUNT"],
+    key_func=_login_account_key,
+    deduct_when=_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURE_LIMIT_PER_ADDRESS"],
+    deduct_when=_failed,
+)
+@blp.arguments(LoginSchema)
+@blp.response(200, SessionSchema)
+@blp.alt_response(401, description="Wrong email or password")
+@blp.alt_response(429, description="Too many failed attempts; see Retry-After")
+def login(data: dict[str, Any]) -> dict[str, Any]:
+    """Sign in: sets the session cookie and returns the CSRF token for later requests."""
+    try:
+        user = accounts.authenticate(db.session, data["email"], data["password"])
+    except accounts.InvalidCredentials:
+        raise UnauthenticatedError("Wrong email or password.") from None
+    return {"user": user, "csrf_token": start_session(user)}
+
+
+@blp.route("/logout", methods=["POST"])
+@requires()
+@blp.response(204)
+def logout() -> None:
+    """Sign out of this session."""
+    logout_user()
+    session.clear()
+
+
+@blp.route("/me", methods=["GET"])
+@requires()
+@blp.response(200, SessionSchema)
+def me() -> dict[str, Any]:
+    """The signed-in user, and (for cookie sessions) the CSRF token."""
+    user = signed_in()
+    return {"user": user, "csrf_token": None if bearer_token() else csrf_token()}
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @requires()
+    @blp.response(200, TokenSchema(many=True))
+    @blp.paginate(SelectPage)
+    def get(self) -> Select[Any]:
+        """Your personal API tokens (never their secrets)."""
+        user = signed_in()
+        return select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+
+    @requires()
+    @blp.arguments(TokenInputSchema)
+    @blp.response(201, IssuedTokenSchema)
+    def post(self, data: dict[str, Any]) -> accounts.IssuedToken:
+        """Create a bearer token for scripts; its secret is in this response only."""
+        return accounts.issue_token(db.session, signed_in(), data["name"])
+
+
+@blp.route("/tokens/<int:token_id>")
+class TokenById(MethodView):
+    @requires()
+    @blp.response(204)
+    def delete(self, token_id: int) -> None:
+        """Revoke a token: requests with it get 401 from now on."""
+        accounts.revoke_token(db.session, signed_in(), token_id)

@@ -1,0 +1,109 @@
+"""Classes: a teacher's own, a learner's joined ones, and membership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import Select
+
+from app.extensions import db
+from app.models import SchoolClass
+from app.pagination import SelectPage
+from app.permissions import owned_by_current, requires, signed_in
+from app.schemas.classes import (
+    ClassInputSchema,
+    ClassSchema,
+    JoinInputSchema,
+    MemberSchema,
+    OwnedClassSchema,
+)
+from app.services import classes
+
+blp = Blueprint("classes", __name__, description="Classes and their members")
+
+
+def _owned_class(class_id: int) -> SchoolClass:
+    return owned_by_current(SchoolClass, class_id)
+
+
+def _with_count(school_class: SchoolClass) -> SchoolClass:
+    return db.session.scalars(
+        classes.owned_classes(school_class.owner_id).where(SchoolClass.id == school_class.id)
+    ).one()
+
+
+@blp.route("/api/classes")
+class ClassList(MethodView):
+    @requires("teacher")
+    @blp.response(200, OwnedClassSchema(many=True))
+    @blp.paginate(SelectPage)
+    def get(self) -> Select[Any]:
+        """The classes you teach."""
+        return classes.owned_classes(signed_in().id)
+
+    @requires("teacher")
+    @blp.arguments(ClassInputSchema)
+    @blp.response(201, OwnedClassSchema)
+    def post(self, data: dict[str, Any]) -> SchoolClass:
+        """Create a class; learners join it with the returned join code."""
+        created = classes.create_class(db.session, signed_in(), data["name"])
+        return _with_count(created)
+
+
+@blp.route("/api/classes/<int:class_id>")
+class ClassById(MethodView):
+    @requires("teacher")
+    @blp.response(200, OwnedClassSchema)
+    def get(self, class_id: int) -> SchoolClass:
+        """One of your classes, with its join code."""
+        return _with_count(_owned_class(class_id))
+
+
+@blp.route("/api/classes/<int:class_id>/join-code", methods=["POST"])
+@requires("teacher")
+@blp.response(200, OwnedClassSchema)
+def regenerate_join_code(class_id: int) -> SchoolClass:
+    """Replace the join code (the old one stops working; members stay)."""
+    school_class = classes.regenerate_join_code(db.session, _owned_class(class_id))
+    return _with_count(school_class)
+
+
+@blp.route("/api/classes/join", methods=["POST"])
+@requires("learner")
+@blp.arguments(JoinInputSchema)
+@blp.response(200, ClassSchema)
+def join(data: dict[str, Any]) -> SchoolClass:
+    """Join a class with the code your teacher gave you."""
+    learner = signed_in()
+    joined = classes.join_class(db.session, learner, data["join_code"])
+    return db.session.scalars(
+        classes.joined_classes(learner.id).where(SchoolClass.id == joined.id)
+    ).one()
+
+
+@blp.route("/api/me/classes", methods=["GET"])
+@requires("learner")
+@blp.response(200, ClassSchema(many=True))
+@blp.paginate(SelectPage)
+def my_classes() -> Select[Any]:
+    """The classes you have joined."""
+    return classes.joined_classes(signed_in().id)
+
+
+@blp.route("/api/classes/<int:class_id>/members", methods=["GET"])
+@requires("teacher")
+@blp.response(200, MemberSchema(many=True))
+@blp.paginate(SelectPage)
+def list_members(class_id: int) -> Select[Any]:
+    """Learners in one of your classes."""
+    return classes.members(_owned_class(class_id))
+
+
+@blp.route("/api/classes/<int:class_id>/members/<int:user_id>", methods=["DELETE"])
+@requires("teacher")
+@blp.response(204)
+def remove_member(class_id: int, user_id: int) -> None:
+    """Remove a learner from one of your classes."""
+    classes.remove_member(db.session, _owned_class(class_id), user_id)

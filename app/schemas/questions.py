@@ -1,0 +1,114 @@
+"""Teachers' views of the bank. Every schema here carries answer keys: teachers only.
+
+A learner's view of a question is a different class (with the attempts), so a key cannot
+reach a learner through a forgotten `exclude`.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import INCLUDE, validate
+
+from app.models.content import DIFFICULTIES, QUESTION_TYPES
+
+
+class FactSchema(ma.Schema):
+    id = ma.fields.Integer()
+    slug = ma.fields.String()
+    kind = ma.fields.String()
+    statement = ma.fields.String()
+    fields = ma.fields.Dict()
+    evidence_start = ma.fields.Integer()
+    evidence_end = ma.fields.Integer()
+    evidence_text = ma.fields.String()
+
+
+class BankSchema(ma.Schema):
+    id = ma.fields.Integer()
+    slug = ma.fields.String()
+    title = ma.fields.String()
+    description = ma.fields.String()
+    owner_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "null for banks loaded from questions/"}
+    )
+    question_count = ma.fields.Integer(metadata={"description": "Active questions"})
+
+
+class QuestionQuerySchema(ma.Schema):
+    bank = ma.fields.Integer(metadata={"description": "Bank id"})
+    tag = ma.fields.String(validate=validate.Length(min=1, max=60))
+    type = ma.fields.String(validate=validate.OneOf(QUESTION_TYPES))
+    difficulty = ma.fields.String(validate=validate.OneOf(DIFFICULTIES))
+    q = ma.fields.String(
+        validate=validate.Length(min=1, max=200), metadata={"description": "Text in the prompt"}
+    )
+
+
+class EvidenceSpanSchema(ma.Schema):
+    source = ma.fields.String(metadata={"description": "Source slug"})
+    fact = ma.fields.String(allow_none=True)
+    start = ma.fields.Integer()
+    end = ma.fields.Integer()
+    text = ma.fields.String()
+
+
+class VersionSummarySchema(ma.Schema):
+    number = ma.fields.Integer()
+    type = ma.fields.String()
+    prompt = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+
+
+class TeacherQuestionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    bank_id = ma.fields.Integer()
+    slug = ma.fields.String()
+    version = ma.fields.Integer(attribute="latest_version")
+    type = ma.fields.String(attribute="current.type")
+    prompt = ma.fields.String(attribute="current.prompt")
+    content = ma.fields.Dict(attribute="current.content")
+    answer_key = ma.fields.Dict(attribute="current.answer_key")
+    explanation = ma.fields.String(attribute="current.explanation")
+    difficulty = ma.fields.String(attribute="current.difficulty")
+    evidence = ma.fields.List(ma.fields.Nested(EvidenceSpanSchema), attribute="current.evidence")
+    has_evidence = ma.fields.Function(lambda q: bool(q.current.evidence))
+    tags = ma.fields.Function(lambda q: [t.name for t in q.tags])
+    is_active = ma.fields.Boolean()
+
+
+class TeacherQuestionDetailSchema(TeacherQuestionSchema):
+    versions = ma.fields.List(ma.fields.Nested(VersionSummarySchema))
+
+
+class EvidenceInputSchema(ma.Schema):
+    source_id = ma.fields.Integer(required=True)
+    text = ma.fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    occurrence = ma.fields.Integer(load_default=None, validate=validate.Range(min=1))
+
+
+class QuestionInputSchema(ma.Schema):
+    """A teacher's question, in the same fields as a bank file's [[question]].
+
+    The fields of its type (`options` and `answer` for single_choice, ...) are checked by
+    the same schema as the bank files. Evidence comes from `facts` (ids), or from
+    `evidence` (text found verbatim in a source), or the question has none.
+    """
+
+    class Meta:
+        unknown = INCLUDE
+
+    type = ma.fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES))
+    bank = ma.fields.Integer(metadata={"description": "One of your banks; default: your own"})
+    facts = ma.fields.List(ma.fields.Integer(), load_default=list)
+    evidence = ma.fields.Nested(EvidenceInputSchema, load_default=None)
+
+
+class QuestionPatchSchema(ma.Schema):
+    """Any field of `QuestionInputSchema`; what is sent replaces, the rest is kept."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    type = ma.fields.String(validate=validate.OneOf(QUESTION_TYPES))
+    facts = ma.fields.List(ma.fields.Integer())
+    evidence = ma.fields.Nested(EvidenceInputSchema, allow_none=True)

@@ -1,0 +1,101 @@
+"""Accounts, passwords and personal API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.errors import ConflictError, NotFoundError
+from app.models import ApiToken, User
+from app.models.base import utcnow
+
+_hasher = PasswordHasher()
+# Verified when the email is unknown, so that a miss costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+TOKEN_PREFIX = "sq_"
+
+
+class InvalidCredentials(Exception):
+    """Wrong email or wrong password: deliberately not told apart."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def register_user(
+    session: Session, *, email: str, password: str, display_name: str, role: str
+) -> User:
+    """Create an account; 409 if the email is taken (whatever its case)."""
+    user = User(
+        email=normalise_email(email),
+        password_hash=_hasher.hash(password),
+        display_name=display_name.strip(),
+        role=role,
+    )
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError("An account with this email already exists.") from None
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    """The user with this email and password, or InvalidCredentials."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        raise InvalidCredentials() from None
+    if user is None:
+        raise InvalidCredentials()
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+        session.commit()
+    return user
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def issue_token(session: Session, user: User, name: str) -> IssuedToken:
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(secret), prefix=secret[:10])
+    session.add(token)
+    session.commit()
+    return IssuedToken(token, secret)
+
+
+def revoke_token(session: Session, user: User, token_id: int, now: datetime | None = None) -> None:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFoundError(f"Token {token_id} does not exist.")
+    if token.revoked_at is None:
+        token.revoked_at = now or utcnow()
+        session.commit()
+
+
+def user_for_token(session: Session, secret: str) -> User | None:
+    """The owner of a live token, in one query."""
+    return session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None))
+    )

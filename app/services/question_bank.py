@@ -1,0 +1,235 @@
+"""The teachers' question bank: browsing, and questions of their own with versions."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, contains_eager, selectinload, with_expression
+
+from app.errors import ForbiddenError, InvalidContentError, NotFoundError
+from app.models import Bank, Fact, Question, QuestionVersion, Source, Tag, User
+from app.services.bank_loader import new_version
+from app.services.catalog import locate_evidence
+from app.services.content_docs import QuestionDraft
+from app.services.question_drafts import build_draft, load_authoring
+from app.services.question_types import QuestionProblem
+
+
+@dataclass(frozen=True)
+class QuestionFilters:
+    bank: int | None = None
+    tag: str | None = None
+    type: str | None = None
+    difficulty: str | None = None
+    q: str | None = None
+
+
+def _visible_to(teacher: User) -> Any:
+    return or_(Bank.owner_id.is_(None), Bank.owner_id == teacher.id)
+
+
+def visible_banks(teacher: User) -> Select[Any]:
+    count = (
+        select(func.count())
+        .where(Question.bank_id == Bank.id, Question.is_active)
+        .correlate(Bank)
+        .scalar_subquery()
+    )
+    return (
+        select(Bank)
+        .where(_visible_to(teacher))
+        .options(with_expression(Bank.question_count, count))
+        .order_by(Bank.id)
+    )
+
+
+def facts_of_source(session: Session, source_id: int) -> Select[Any]:
+    if session.get(Source, source_id) is None:
+        raise NotFoundError(f"Source {source_id} does not exist.")
+    return select(Fact).where(Fact.source_id == source_id).order_by(Fact.position)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def question_query(teacher: User, filters: QuestionFilters) -> Select[Any]:
+    """Active questions a teacher may see, at their latest version, in a constant number of
+    queries however many rows a page holds."""
+    stmt = (
+        select(Question)
+        .join(Question.bank)
+        .join(Question.current)
+        .where(Question.is_active, _visible_to(teacher))
+        .options(contains_eager(Question.current), selectinload(Question.tags))
+        .order_by(Question.id)
+    )
+    if filters.bank is not None:
+        stmt = stmt.where(Question.bank_id == filters.bank)
+    if filters.type:
+        stmt = stmt.where(QuestionVersion.type == filters.type)
+    if filters.difficulty:
+        stmt = stmt.where(QuestionVersion.difficulty == filters.difficulty)
+    if filters.tag:
+        stmt = stmt.where(Question.tags.any(Tag.name == filters.tag))
+    if filters.q:
+        pattern = f"%{_escape_like(filters.q.lower())}%"
+        stmt = stmt.where(func.lower(QuestionVersion.prompt).like(pattern, escape="\\"))
+    return stmt
+
+
+def get_question(session: Session, teacher: User, question_id: int) -> Question:
+    """A question the teacher may see, with its versions; 404 otherwise."""
+    question = session.scalar(
+        select(Question)
+        .join(Question.bank)
+        .where(Question.id == question_id, _visible_to(teacher))
+        .options(
+            selectinload(Question.current),
+            selectinload(Question.tags),
+            selectinload(Question.versions),
+        )
+    )
+    if question is None:
+        raise NotFoundError(f"Question {question_id} does not exist.")
+    return question
+
+
+def _personal_bank(session: Session, teacher: User) -> Bank:
+    slug = f"teacher-{teacher.id}"
+    bank = session.scalar(select(Bank).where(Bank.slug == slug))
+    if bank is None:
+        bank = Bank(slug=slug, title=f"{teacher.display_name}'s questions", owner_id=teacher.id)
+        session.add(bank)
+        session.flush()
+    return bank
+
+
+def _evidence_spans(
+    session: Session, fact_ids: list[int], evidence: dict[str, Any] | None
+) -> tuple[list[dict[str, Any]], list[Fact]]:
+    facts = (
+        list(
+            session.scalars(
+                select(Fact).where(Fact.id.in_(fact_ids)).options(selectinload(Fact.source))
+            )
+        )
+        if fact_ids
+        else []
+    )
+    missing = sorted(set(fact_ids) - {f.id for f in facts})
+    if missing:
+        raise _invalid({"facts": [f"No fact has id {', '.join(map(str, missing))}."]})
+    by_id = {f.id: f for f in facts}
+    ordered = [by_id[i] for i in dict.fromkeys(fact_ids)]
+    spans = [
+        {
+            "source": f.source.slug,
+            "fact": f.slug,
+            "start": f.evidence_start,
+            "end": f.evidence_end,
+            "text": f.evidence_text,
+        }
+        for f in ordered
+    ]
+    if evidence:
+        source = session.get(Source, evidence["source_id"])
+        if source is None:
+            raise _invalid({"evidence": {"source_id": ["No source has this id."]}})
+        span = locate_evidence(source.text, evidence["text"], evidence.get("occurrence"))
+        if isinstance(span, str):
+            raise _invalid({"evidence": {"text": [span]}})
+        spans.append(
+            {
+                "source": source.slug,
+                "fact": None,
+                "start": span[0],
+                "end": span[1],
+                "text": evidence["text"],
+            }
+        )
+    return spans, ordered
+
+
+def _invalid(messages: dict[str, Any]) -> InvalidContentError:
+    return InvalidContentError("The question is not valid; see errors.", errors={"json": messages})
+
+
+def _draft(session: Session, slug: str, fields: dict[str, Any]) -> tuple[QuestionDraft, list[Fact]]:
+    fields = dict(fields)
+    fact_ids = fields.pop("facts", None) or []
+    evidence = fields.pop("evidence", None)
+    fields.pop("bank", None)
+    spans, facts = _evidence_spans(session, fact_ids, evidence)
+    try:
+        data = load_authoring({**fields, "id": slug, "facts": []})
+        draft = build_draft(
+            data, spans, tuple((f.source.slug, f.slug) for f in facts), generated=False
+        )
+    except ValidationError as error:
+        raise _invalid(error.messages) from None  # type: ignore[arg-type]
+    except QuestionProblem as problem:
+        raise _invalid({"_schema": [str(problem)]}) from None
+    # Kept as the teacher wrote it (fact ids, evidence text) so a later edit starts from it.
+    authoring = {**draft.authoring, "facts": fact_ids, "evidence": evidence}
+    return replace(draft, authoring=authoring), facts
+
+
+def _tags(session: Session, names: tuple[str, ...]) -> list[Tag]:
+    tags = {t.name: t for t in session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    for name in names:
+        if name not in tags:
+            tags[name] = Tag(name=name)
+            session.add(tags[name])
+    return [tags[n] for n in sorted(names)]
+
+
+def create_question(session: Session, teacher: User, fields: dict[str, Any]) -> Question:
+    """A teacher's own question, validated exactly like a bank file's."""
+    if fields.get("bank") is not None:
+        bank = session.get(Bank, fields["bank"])
+        if bank is None or bank.owner_id != teacher.id:
+            raise _invalid({"bank": ["Not one of your banks."]})
+    else:
+        bank = _personal_bank(session, teacher)
+    slug = f"q-{secrets.token_hex(5)}"
+    draft, facts = _draft(session, slug, fields)
+    question = Question(bank_id=bank.id, slug=slug, latest_version=1)
+    question.tags = _tags(session, draft.tags)
+    question.versions = [new_version(draft, 1, facts)]
+    session.add(question)
+    session.commit()
+    return get_question(session, teacher, question.id)
+
+
+def edit_question(
+    session: Session, teacher: User, question_id: int, changes: dict[str, Any]
+) -> Question:
+    """A new version of the teacher's own question; earlier versions stay as they were."""
+    question = get_question(session, teacher, question_id)
+    bank = session.get(Bank, question.bank_id)
+    if bank is None or bank.owner_id != teacher.id:
+        raise ForbiddenError(
+            "Questions of a shared bank are edited in its file under questions/ and reloaded."
+        )
+    current = question.current
+    fields = {**current.authoring, **changes}
+    if "type" in changes and changes["type"] != current.type:
+        # A new type brings its own fields; the old type's ones would be refused.
+        keep = {"prompt", "tags", "difficulty", "explanation", "facts", "evidence"}
+        fields = {k: v for k, v in current.authoring.items() if k in keep} | changes
+    draft, facts = _draft(session, question.slug, fields)
+    if draft.content_hash != current.content_hash:
+        number = question.latest_version + 1
+        version = new_version(draft, number, facts)
+        version.question_id = question.id
+        session.add(version)
+        question.latest_version = number
+    question.tags = _tags(session, draft.tags)
+    session.commit()
+    session.expire(question)
+    return get_question(session, teacher, question_id)
