@@ -16,6 +16,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from app.config import load_config
     from app.errors import register_error_handlers
     from app.extensions import api, db, limiter, migrate
+    from app.services.accounts import configure_password_hashing
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(app.instance_path, overrides))
@@ -24,6 +25,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         os.makedirs(app.instance_path, exist_ok=True)
 
+    configure_password_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     security.init_app(app)

@@ -70,6 +70,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RATELIMIT_KEY_PREFIX": "sourcequiz",
         "LOGIN_FAILURE_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
         "LOGIN_FAILURE_LIMIT_PER_ADDRESS": "50 per 15 minutes",
+        # argon2id cost; argon2-cffi's defaults (RFC 9106 low-memory) outside tests.
+        "ARGON2_TIME_COST": 1 if env_name == "testing" else 3,
+        "ARGON2_MEMORY_COST": 1024 if env_name == "testing" else 65536,
         # Demo accounts are created by `flask demo` only outside production.
         "DEMO_TEACHER": ("teacher@demo.sourcequiz.test", "demo-teacher-password"),
         "DEMO_LEARNER": ("learner@demo.sourcequiz.test", "demo-learner-password"),
@@ -81,6 +84,21 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "/docs",
         "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "API_SPEC_OPTIONS": {
+            "info": {
+                "description": "Quizzes built from the facts of a source document. Sign in "
+                "with POST /api/auth/login (session cookie; send X-CSRF-Token on writes) or "
+                "send a personal token as `Authorization: Bearer ...`. Errors are RFC 9457 "
+                "problem details."
+            },
+            "components": {
+                "securitySchemes": {
+                    "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+                    "bearerToken": {"type": "http", "scheme": "bearer"},
+                }
+            },
+            "security": [{"sessionCookie": []}, {"bearerToken": []}, {}],
+        },
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])

@@ -19,7 +19,17 @@ from app.models.base import utcnow
 
 _hasher = PasswordHasher()
 # Verified when the email is unknown, so that a miss costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+_dummy_hash = _hasher.hash("not a password of anyone")
+
+
+def configure_password_hashing(time_cost: int, memory_cost: int) -> None:
+    """Set argon2's cost (the defaults are argon2-cffi's; tests use a cheap one)."""
+    global _hasher, _dummy_hash
+    if (_hasher.time_cost, _hasher.memory_cost) != (time_cost, memory_cost):
+        _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+        _dummy_hash = _hasher.hash("not a password of anyone")
+
+
 TOKEN_PREFIX = "sq_"
 
 
@@ -54,7 +64,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
     """The user with this email and password, or InvalidCredentials."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash, password)
     except (VerificationError, InvalidHashError):
         raise InvalidCredentials() from None
     if user is None:
