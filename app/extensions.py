@@ -9,7 +9,9 @@ from flask_sqlalchemy import SQLAlchemy
 from app.errors import ProblemApi
 from app.models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+# Views serialise what a service committed; reloading it (with lazy="raise" relationships
+# everywhere) would only cost queries or raise.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 api = ProblemApi()
 login_manager = LoginManager()

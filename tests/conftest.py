@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -205,3 +206,23 @@ def count_queries(db: Any) -> Any:
             sa.event.remove(db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+class FakeClock:
+    """A controllable clock: `clock.advance(seconds=61)`."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(app: Flask, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    monkeypatch.setitem(app.config, "CLOCK", fake)
+    return fake

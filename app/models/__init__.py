@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see one metadata."""
 
+from app.models.attempt import Attempt, AttemptItem, Response
 from app.models.base import Base
 from app.models.classes import ClassMembership, SchoolClass
 from app.models.content import (
@@ -12,16 +13,24 @@ from app.models.content import (
     question_tags,
     question_version_facts,
 )
+from app.models.quiz import Assignment, Quiz, QuizDrawRule, QuizQuestion
 from app.models.user import ApiToken, User
 
 __all__ = [
     "ApiToken",
+    "Assignment",
+    "Attempt",
+    "AttemptItem",
     "Bank",
     "Base",
     "ClassMembership",
     "Fact",
     "Question",
     "QuestionVersion",
+    "Quiz",
+    "QuizDrawRule",
+    "QuizQuestion",
+    "Response",
     "SchoolClass",
     "Source",
     "Tag",

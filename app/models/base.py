@@ -47,7 +47,12 @@ class Base(DeclarativeBase):
     # Given through the registry, as Flask-SQLAlchemy subclasses this base.
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
-        type_annotation_map={datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()},
+        type_annotation_map={
+            datetime: UTCDateTime(),
+            dict[str, Any]: JSON(),
+            dict[str, Any] | None: JSON(),
+            list[Any]: JSON(),
+        },
     )
 
 

@@ -1,0 +1,149 @@
+"""Quizzes and assignments (teachers), a learner's assignments, and attempts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
+from sqlalchemy import Select
+
+from app.clock import now
+from app.extensions import db
+from app.models import Assignment, Quiz
+from app.pagination import SelectPage
+from app.permissions import requires, signed_in
+from app.schemas.attempts import (
+    AttemptSchema,
+    ResponseInputSchema,
+    SavedResponseSchema,
+)
+from app.schemas.quizzes import (
+    AssignmentInputSchema,
+    AssignmentSchema,
+    MyAssignmentSchema,
+    QuizInputSchema,
+    QuizSchema,
+    QuizSettingsSchema,
+)
+from app.services import attempts, quizzes
+
+blp = Blueprint("quizzes", __name__, description="Quizzes, assignments and attempts")
+
+
+@blp.route("/api/quizzes")
+class QuizList(MethodView):
+    @requires("teacher")
+    @blp.response(200, QuizSchema(many=True))
+    @blp.paginate(SelectPage)
+    def get(self) -> Select[Any]:
+        """Your quizzes."""
+        return quizzes.owned_quizzes(signed_in())
+
+    @requires("teacher")
+    @blp.arguments(QuizInputSchema)
+    @blp.response(201, QuizSchema)
+    def post(self, data: dict[str, Any]) -> Quiz:
+        """Create a quiz from fixed questions and/or draw rules, with its settings."""
+        return quizzes.create_quiz(db.session, signed_in(), data)
+
+
+@blp.route("/api/quizzes/<int:quiz_id>")
+class QuizById(MethodView):
+    @requires("teacher")
+    @blp.response(200, QuizSchema)
+    def get(self, quiz_id: int) -> Quiz:
+        """One of your quizzes."""
+        return quizzes.owned_quiz(db.session, signed_in(), quiz_id)
+
+    @requires("teacher")
+    @blp.arguments(QuizSettingsSchema)
+    @blp.response(200, QuizSchema)
+    def patch(self, data: dict[str, Any], quiz_id: int) -> Quiz:
+        """Change a quiz; what changes scores is refused (409) once attempts exist."""
+        return quizzes.update_quiz(db.session, signed_in(), quiz_id, data)
+
+
+@blp.route("/api/quizzes/<int:quiz_id>/assignments", methods=["POST"])
+@requires("teacher")
+@blp.arguments(AssignmentInputSchema)
+@blp.response(201, AssignmentSchema)
+def assign(data: dict[str, Any], quiz_id: int) -> Assignment:
+    """Assign one of your quizzes to one of your classes."""
+    return quizzes.assign_quiz(db.session, signed_in(), quiz_id, data["class_id"], data["due_at"])
+
+
+@blp.route("/api/me/assignments", methods=["GET"])
+@requires("learner")
+@blp.response(200, MyAssignmentSchema(many=True))
+@blp.paginate()
+def my_assignments(pagination_parameters: PaginationParameters) -> list[Any]:
+    """What is assigned to you, with status and your grade under the quiz's method."""
+    items, total = quizzes.my_assignments(
+        db.session,
+        signed_in(),
+        now(),
+        pagination_parameters.first_item,
+        pagination_parameters.page_size,
+    )
+    pagination_parameters.item_count = total
+    return items
+
+
+@blp.route("/api/quizzes/<int:quiz_id>/attempts", methods=["POST"])
+@requires("learner")
+@blp.response(201, AttemptSchema)
+@blp.alt_response(200, schema=AttemptSchema, description="An unfinished attempt, resumed")
+def start(quiz_id: int) -> Any:
+    """Start an attempt (or resume your unfinished one). Items come without answer keys."""
+    learner, moment = signed_in(), now()
+    attempt, created = attempts.start_attempt(db.session, learner, quiz_id, moment)
+    attempt = attempts.attempt_for(db.session, learner, attempt.id)
+    view = attempts.attempt_view(db.session, learner, attempt, moment)
+    return view, 201 if created else 200
+
+
+@blp.route("/api/attempts/<int:attempt_id>", methods=["GET"])
+@requires()
+@blp.response(200, AttemptSchema)
+def get_attempt(attempt_id: int) -> attempts.AttemptView:
+    """An attempt: yours, or one of your quiz's. An attempt past its deadline is submitted."""
+    viewer, moment = signed_in(), now()
+    attempt = attempts.attempt_for(db.session, viewer, attempt_id)
+    attempts.finalise_if_overdue(db.session, attempt, moment)
+    return attempts.attempt_view(db.session, viewer, attempt, moment)
+
+
+@blp.route("/api/attempts/<int:attempt_id>/responses/<int:item_id>", methods=["PUT"])
+@requires("learner")
+@blp.arguments(ResponseInputSchema)
+@blp.response(200, SavedResponseSchema)
+def save_response(data: dict[str, Any], attempt_id: int, item_id: int) -> Any:
+    """Save your answer to one item at once; with immediate feedback, its result."""
+    return attempts.save_response(
+        db.session, signed_in(), attempt_id, item_id, data["response"], now()
+    )
+
+
+@blp.route("/api/attempts/<int:attempt_id>/submit", methods=["POST"])
+@requires("learner")
+@blp.response(200, AttemptSchema)
+def submit(attempt_id: int) -> attempts.AttemptView:
+    """Submit your attempt; submitting again returns the same result."""
+    learner, moment = signed_in(), now()
+    # A learner owns no quiz, so attempt_for finds only their own attempts.
+    attempt = attempts.attempt_for(db.session, learner, attempt_id)
+    attempts.submit_attempt(db.session, attempt, moment)
+    return attempts.attempt_view(db.session, learner, attempt, moment)
+
+
+@blp.route("/api/attempts/<int:attempt_id>/review", methods=["GET"])
+@requires()
+@blp.response(200, AttemptSchema)
+def review(attempt_id: int) -> attempts.AttemptView:
+    """Answers, correct answers, explanations and evidence, as the feedback policy allows."""
+    viewer, moment = signed_in(), now()
+    attempt = attempts.attempt_for(db.session, viewer, attempt_id)
+    attempts.finalise_if_overdue(db.session, attempt, moment)
+    return attempts.review(db.session, viewer, attempt, moment)

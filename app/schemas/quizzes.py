@@ -1,0 +1,137 @@
+"""Quizzes as their teacher writes and reads them, and assignments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import ValidationError, validate, validates_schema
+
+from app.models.content import DIFFICULTIES
+from app.models.quiz import FEEDBACK_POLICIES, GRADING_METHODS
+
+Positive = validate.Range(min=0, min_inclusive=False, max=1000)
+
+
+class DrawRuleSchema(ma.Schema):
+    bank = ma.fields.Integer(required=True, metadata={"description": "Bank id"})
+    tag = ma.fields.String(load_default=None, validate=validate.Length(min=1, max=60))
+    difficulty = ma.fields.String(load_default=None, validate=validate.OneOf(DIFFICULTIES))
+    count = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=200))
+    points = ma.fields.Float(load_default=1.0, validate=Positive)
+
+
+class QuizSettingsSchema(ma.Schema):
+    title = ma.fields.String(validate=validate.Length(min=1, max=200))
+    question_ids = ma.fields.List(
+        ma.fields.Integer(),
+        validate=validate.Length(max=500),
+        metadata={"description": "Asked in every attempt"},
+    )
+    points = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Float(validate=Positive),
+        metadata={"description": "Points per question id (default 1)"},
+    )
+    draw = ma.fields.List(ma.fields.Nested(DrawRuleSchema), validate=validate.Length(max=20))
+    time_limit_s = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=604800))
+    max_attempts = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100))
+    grading = ma.fields.String(validate=validate.OneOf(GRADING_METHODS))
+    shuffle_questions = ma.fields.Boolean()
+    shuffle_options = ma.fields.Boolean()
+    feedback = ma.fields.String(validate=validate.OneOf(FEEDBACK_POLICIES))
+    opens_at = ma.fields.AwareDateTime(allow_none=True)
+    closes_at = ma.fields.AwareDateTime(allow_none=True)
+
+    @validates_schema
+    def window_is_ordered(self, data: dict[str, Any], **kwargs: Any) -> None:
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            raise ValidationError("Must be after opens_at.", "closes_at")
+
+
+class QuizInputSchema(QuizSettingsSchema):
+    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+    @validates_schema
+    def asks_something(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data.get("question_ids") and not data.get("draw"):
+            raise ValidationError("Give question_ids, draw rules, or both.", "question_ids")
+        if data.get("feedback") == "after_close" and not data.get("closes_at"):
+            raise ValidationError("after_close feedback needs a closes_at time.", "closes_at")
+
+
+class QuizQuestionSchema(ma.Schema):
+    question_id = ma.fields.Integer()
+    position = ma.fields.Integer()
+    points = ma.fields.Float()
+
+
+class DrawRuleOutSchema(ma.Schema):
+    bank = ma.fields.Integer(attribute="bank_id")
+    tag = ma.fields.String(allow_none=True)
+    difficulty = ma.fields.String(allow_none=True)
+    count = ma.fields.Integer()
+    points = ma.fields.Float()
+
+
+class QuizSchema(ma.Schema):
+    """A quiz as its teacher sees it."""
+
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    time_limit_s = ma.fields.Integer(allow_none=True)
+    max_attempts = ma.fields.Integer(allow_none=True)
+    grading = ma.fields.String()
+    shuffle_questions = ma.fields.Boolean()
+    shuffle_options = ma.fields.Boolean()
+    feedback = ma.fields.String()
+    opens_at = ma.fields.AwareDateTime(allow_none=True)
+    closes_at = ma.fields.AwareDateTime(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+    questions = ma.fields.List(ma.fields.Nested(QuizQuestionSchema))
+    draw = ma.fields.List(ma.fields.Nested(DrawRuleOutSchema), attribute="draw_rules")
+
+
+class AssignmentInputSchema(ma.Schema):
+    class_id = ma.fields.Integer(required=True)
+    due_at = ma.fields.AwareDateTime(load_default=None)
+
+
+class AssignmentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    quiz_id = ma.fields.Integer()
+    class_id = ma.fields.Integer()
+    due_at = ma.fields.AwareDateTime(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+
+
+class LearnerQuizSchema(ma.Schema):
+    """What a learner may know of a quiz before taking it: settings, never questions."""
+
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    time_limit_s = ma.fields.Integer(allow_none=True)
+    max_attempts = ma.fields.Integer(allow_none=True)
+    grading = ma.fields.String()
+    feedback = ma.fields.String()
+    opens_at = ma.fields.AwareDateTime(allow_none=True)
+    closes_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class MyAssignmentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    class_id = ma.fields.Integer()
+    class_name = ma.fields.String()
+    due_at = ma.fields.AwareDateTime(allow_none=True)
+    quiz = ma.fields.Nested(LearnerQuizSchema)
+    status = ma.fields.String(
+        metadata={"description": "not_started, in_progress, submitted or closed"}
+    )
+    attempts_used = ma.fields.Integer()
+    attempts_left = ma.fields.Integer(allow_none=True)
+    in_progress_attempt_id = ma.fields.Integer(allow_none=True)
+    grade = ma.fields.Float(
+        allow_none=True,
+        metadata={"description": "Percent, under the quiz's grading method; null until shown"},
+    )

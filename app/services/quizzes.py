@@ -1,0 +1,298 @@
+"""Quizzes: what they ask and how; assignment to classes; a learner's view of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from statistics import mean
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from app.errors import ConflictError, InvalidContentError, NotFoundError
+from app.models import (
+    Assignment,
+    Attempt,
+    Bank,
+    ClassMembership,
+    Question,
+    QuestionVersion,
+    Quiz,
+    QuizDrawRule,
+    QuizQuestion,
+    SchoolClass,
+    Tag,
+    User,
+)
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "time_limit_s": None,
+    "max_attempts": None,
+    "grading": "highest",
+    "shuffle_questions": False,
+    "shuffle_options": True,
+    "feedback": "on_submit",
+    "opens_at": None,
+    "closes_at": None,
+}
+SETTINGS = tuple(DEFAULT_SETTINGS)
+# Changing these after an attempt exists would change what earlier attempts scored.
+SCORING_FIELDS = frozenset({"question_ids", "points", "draw", "grading"})
+
+
+def _invalid(field: str, message: str) -> InvalidContentError:
+    return InvalidContentError(
+        "The quiz is not valid; see errors.", errors={"json": {field: [message]}}
+    )
+
+
+def _visible_bank_ids(session: Session, teacher: User) -> set[int]:
+    return set(
+        session.scalars(
+            select(Bank.id).where((Bank.owner_id.is_(None)) | (Bank.owner_id == teacher.id))
+        )
+    )
+
+
+def draw_candidates(bank_id: int, tag: str | None, difficulty: str | None) -> Select[Any]:
+    """Ids of the active questions a draw rule may pick, in a stable order."""
+    stmt = (
+        select(Question.id)
+        .join(Question.current)
+        .where(Question.bank_id == bank_id, Question.is_active)
+        .order_by(Question.id)
+    )
+    if difficulty:
+        stmt = stmt.where(QuestionVersion.difficulty == difficulty)
+    if tag:
+        stmt = stmt.where(Question.tags.any(Tag.name == tag))
+    return stmt
+
+
+def _check_content(session: Session, teacher: User, data: dict[str, Any]) -> None:
+    banks = _visible_bank_ids(session, teacher)
+    ids = data.get("question_ids") or []
+    if len(set(ids)) != len(ids):
+        raise _invalid("question_ids", "A question is listed twice.")
+    if ids:
+        found = dict(
+            session.execute(select(Question.id, Question.bank_id).where(Question.id.in_(ids))).all()
+        )
+        missing = [i for i in ids if found.get(i) not in banks]
+        if missing:
+            raise _invalid("question_ids", f"No question you can use has id {missing[0]}.")
+    unknown_points = set(data.get("points") or {}) - {str(i) for i in ids}
+    if unknown_points:
+        raise _invalid("points", f"Question {sorted(unknown_points)[0]} is not in question_ids.")
+    for index, rule in enumerate(data.get("draw") or []):
+        if rule["bank"] not in banks:
+            raise _invalid("draw", f"Rule {index + 1}: no bank you can use has id {rule['bank']}.")
+        candidates = draw_candidates(rule["bank"], rule["tag"], rule["difficulty"])
+        available = session.scalar(select(func.count()).select_from(candidates.subquery()))
+        if available < rule["count"]:
+            raise _invalid(
+                "draw", f"Rule {index + 1} asks for {rule['count']} questions; {available} match."
+            )
+
+
+def _apply_content(quiz: Quiz, data: dict[str, Any]) -> None:
+    if "question_ids" in data or "points" in data:
+        ids = data.get("question_ids", [q.question_id for q in quiz.questions])
+        points = data.get("points") or {}
+        quiz.questions = [
+            QuizQuestion(position=i, question_id=qid, points=points.get(str(qid), 1.0))
+            for i, qid in enumerate(ids)
+        ]
+    if "draw" in data:
+        quiz.draw_rules = [
+            QuizDrawRule(
+                position=i,
+                bank_id=rule["bank"],
+                tag=rule["tag"],
+                difficulty=rule["difficulty"],
+                count=rule["count"],
+                points=rule["points"],
+            )
+            for i, rule in enumerate(data["draw"])
+        ]
+
+
+def owned_quiz(session: Session, teacher: User, quiz_id: int) -> Quiz:
+    quiz = session.scalar(
+        select(Quiz)
+        .where(Quiz.id == quiz_id, Quiz.owner_id == teacher.id)
+        .options(selectinload(Quiz.questions), selectinload(Quiz.draw_rules))
+    )
+    if quiz is None:
+        raise NotFoundError(f"Quiz {quiz_id} does not exist.")
+    return quiz
+
+
+def create_quiz(session: Session, teacher: User, data: dict[str, Any]) -> Quiz:
+    _check_content(session, teacher, data)
+    quiz = Quiz(owner_id=teacher.id, title=data["title"], questions=[], draw_rules=[])
+    for name in SETTINGS:
+        setattr(quiz, name, data.get(name, DEFAULT_SETTINGS[name]))
+    _apply_content(quiz, {"draw": [], **data})
+    session.add(quiz)
+    session.commit()
+    return owned_quiz(session, teacher, quiz.id)
+
+
+def update_quiz(session: Session, teacher: User, quiz_id: int, data: dict[str, Any]) -> Quiz:
+    """Change a quiz; once attempts exist, changes to what scores are refused (409)."""
+    quiz = owned_quiz(session, teacher, quiz_id)
+    attempted = session.scalar(select(exists().where(Attempt.quiz_id == quiz.id)))
+    if attempted and SCORING_FIELDS & set(data):
+        raise ConflictError(
+            "Learners have attempted this quiz: its questions, points, draw rules and grading "
+            "can no longer change. Copy it into a new quiz instead."
+        )
+    _check_content(session, teacher, data)
+    merged = {name: data.get(name, getattr(quiz, name)) for name in SETTINGS}
+    if merged["opens_at"] and merged["closes_at"] and merged["closes_at"] <= merged["opens_at"]:
+        raise _invalid("closes_at", "Must be after opens_at.")
+    if merged["feedback"] == "after_close" and not merged["closes_at"]:
+        raise _invalid("closes_at", "after_close feedback needs a closes_at time.")
+    if "title" in data:
+        quiz.title = data["title"]
+    for name in SETTINGS:
+        setattr(quiz, name, merged[name])
+    _apply_content(quiz, data)
+    if not quiz.questions and not quiz.draw_rules:
+        raise _invalid("question_ids", "Give question_ids, draw rules, or both.")
+    session.commit()
+    return owned_quiz(session, teacher, quiz.id)
+
+
+def owned_quizzes(teacher: User) -> Select[Any]:
+    return (
+        select(Quiz)
+        .where(Quiz.owner_id == teacher.id)
+        .options(selectinload(Quiz.questions), selectinload(Quiz.draw_rules))
+        .order_by(Quiz.id)
+    )
+
+
+def assign_quiz(
+    session: Session, teacher: User, quiz_id: int, class_id: int, due_at: datetime | None
+) -> Assignment:
+    quiz = owned_quiz(session, teacher, quiz_id)
+    school_class = session.get(SchoolClass, class_id)
+    if school_class is None or school_class.owner_id != teacher.id:
+        raise _invalid("class_id", "Not one of your classes.")
+    assignment = Assignment(quiz_id=quiz.id, class_id=class_id, due_at=due_at)
+    session.add(assignment)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError("This quiz is already assigned to this class.") from None
+    return assignment
+
+
+def is_assigned(session: Session, quiz_id: int, learner_id: int) -> bool:
+    return bool(
+        session.scalar(
+            select(
+                exists()
+                .where(Assignment.quiz_id == quiz_id)
+                .where(ClassMembership.class_id == Assignment.class_id)
+                .where(ClassMembership.user_id == learner_id)
+            )
+        )
+    )
+
+
+# --- the learner's view ---------------------------------------------------------------------
+
+
+def grade_under(method: str, attempts: list[Attempt]) -> float | None:
+    """The quiz grade (percent) of submitted attempts under a grading method."""
+    done = sorted((a for a in attempts if a.state == "submitted"), key=lambda a: a.number)
+    if not done:
+        return None
+    fractions = [(a.score or 0.0) / a.max_score if a.max_score else 0.0 for a in done]
+    pick = {
+        "highest": max(fractions),
+        "average": mean(fractions),
+        "first": fractions[0],
+        "last": fractions[-1],
+    }[method]
+    return round(100 * pick, 2)
+
+
+def scores_visible(quiz: Quiz, now: datetime) -> bool:
+    """Whether a learner may see scores of this quiz's submitted attempts now."""
+    if quiz.feedback == "after_close":
+        return quiz.closes_at is not None and now >= quiz.closes_at
+    return True
+
+
+@dataclass(frozen=True)
+class MyAssignment:
+    id: int
+    class_id: int
+    class_name: str
+    due_at: datetime | None
+    quiz: Quiz
+    status: str
+    attempts_used: int
+    attempts_left: int | None
+    in_progress_attempt_id: int | None
+    grade: float | None
+
+
+def my_assignments(
+    session: Session, learner: User, now: datetime, offset: int, limit: int
+) -> tuple[list[MyAssignment], int]:
+    """The learner's assignments with status and grade: two queries, whatever the count."""
+    base = (
+        select(Assignment, SchoolClass.name)
+        .join(ClassMembership, ClassMembership.class_id == Assignment.class_id)
+        .join(SchoolClass, SchoolClass.id == Assignment.class_id)
+        .where(ClassMembership.user_id == learner.id)
+    )
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = session.execute(
+        base.options(selectinload(Assignment.quiz))
+        .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    quiz_ids = {assignment.quiz_id for assignment, _ in rows}
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in session.scalars(
+        select(Attempt).where(Attempt.learner_id == learner.id, Attempt.quiz_id.in_(quiz_ids))
+    ):
+        attempts.setdefault(attempt.quiz_id, []).append(attempt)
+
+    result = []
+    for assignment, class_name in rows:
+        quiz, mine = assignment.quiz, attempts.get(assignment.quiz_id, [])
+        open_attempt = next((a for a in mine if a.state == "in_progress"), None)
+        if open_attempt is not None:
+            status = "in_progress"
+        elif any(a.state == "submitted" for a in mine):
+            status = "submitted"
+        elif quiz.closes_at is not None and now >= quiz.closes_at:
+            status = "closed"
+        else:
+            status = "not_started"
+        result.append(
+            MyAssignment(
+                id=assignment.id,
+                class_id=assignment.class_id,
+                class_name=class_name,
+                due_at=assignment.due_at,
+                quiz=quiz,
+                status=status,
+                attempts_used=len(mine),
+                attempts_left=None if quiz.max_attempts is None else quiz.max_attempts - len(mine),
+                in_progress_attempt_id=open_attempt.id if open_attempt else None,
+                grade=grade_under(quiz.grading, mine) if scores_visible(quiz, now) else None,
+            )
+        )
+    return result, total

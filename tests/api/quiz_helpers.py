@@ -1,0 +1,63 @@
+"""Helpers for tests that build quizzes and take them through the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.models.content import QUESTION_TYPES
+
+
+def one_of_each_type(teacher: Any) -> list[dict[str, Any]]:
+    """The first bank question of each of the nine types, as the teacher sees it."""
+    return [
+        teacher.get(f"/api/questions?type={t}&page_size=1").get_json()[0] for t in QUESTION_TYPES
+    ]
+
+
+def classroom(teacher: Any, *learners: Any) -> int:
+    school_class = teacher.post("/api/classes", json={"name": "7B"}).get_json()
+    for learner in learners:
+        joined = learner.post("/api/classes/join", json={"join_code": school_class["join_code"]})
+        assert joined.status_code == 200
+    return int(school_class["id"])
+
+
+def assigned_quiz(teacher: Any, class_id: int, question_ids: list[int], **settings: Any) -> int:
+    created = teacher.post(
+        "/api/quizzes", json={"title": "Treaty quiz", "question_ids": question_ids, **settings}
+    )
+    assert created.status_code == 201, created.get_json()
+    quiz_id = created.get_json()["id"]
+    assigned = teacher.post(f"/api/quizzes/{quiz_id}/assignments", json={"class_id": class_id})
+    assert assigned.status_code == 201, assigned.get_json()
+    return int(quiz_id)
+
+
+def correct_answers(teacher: Any, attempt_id: int) -> dict[int, dict[str, Any]]:
+    """Item id -> the response that scores full marks (read through the teacher's view)."""
+    view = teacher.get(f"/api/attempts/{attempt_id}").get_json()
+    return {item["id"]: item["result"]["correct_answer"] for item in view["items"]}
+
+
+def wrong_answer(item: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
+    """A well-formed response that scores nothing."""
+    content, kind = item["content"], item["type"]
+    if kind == "single_choice":
+        return {"choice": next(o["id"] for o in content["options"] if o["id"] != right["choice"])}
+    if kind == "multiple_choice":
+        wrong = [o["id"] for o in content["options"] if o["id"] not in right["choices"]]
+        return {"choices": wrong}
+    if kind == "true_false":
+        return {"value": not right["value"]}
+    if kind == "numeric":
+        return {"value": right["value"] + 1000}
+    if kind == "short_text":
+        return {"text": "no idea"}
+    if kind == "matching":
+        options = [o["id"] for o in content["options"]]
+        return {"pairs": {p: next(o for o in options if o != r) for p, r in right["pairs"].items()}}
+    if kind == "ordering":
+        return {"order": list(reversed(right["order"]))}
+    if kind == "cloze":
+        return {"blanks": ["zzz"] * (len(content["segments"]) - 1)}
+    return {"start": 0, "end": 1}
