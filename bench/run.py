@@ -22,6 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -41,6 +43,60 @@ def timed(label: str, repeat: int, action: Callable[[], object]) -> None:
     p95 = sorted(samples)[max(0, int(len(samples) * 0.95) - 1)] * 1000
     rate = repeat / sum(samples)
     print(f"{label:<40} n={repeat:<6} median={median:8.2f} ms  p95={p95:8.2f} ms  {rate:9.1f}/s")
+
+
+def sign_up(app: Flask, email: str, role: str) -> tuple[FlaskClient, dict[str, str]]:
+    client = app.test_client()
+    body = {"email": email, "password": "benchmark-password", "display_name": email, "role": role}
+    client.post("/api/auth/register", json=body)
+    credentials = {"email": email, "password": body["password"]}
+    login = client.post("/api/auth/login", json=credentials).get_json()
+    return client, {"X-CSRF-Token": login["csrf_token"]}
+
+
+def bench_attempts(app: Flask, requests: int) -> None:
+    """The busiest path: a class saving responses during a 20-question quiz, then submits."""
+    teacher, t_headers = sign_up(app, "bench-teacher@example.test", "teacher")
+    school_class = teacher.post("/api/classes", json={"name": "bench"}, headers=t_headers)
+    code = school_class.get_json()["join_code"]
+    questions = teacher.get("/api/questions?type=single_choice&page_size=20").get_json()
+    quiz = teacher.post(
+        "/api/quizzes",
+        json={"title": "bench", "question_ids": [q["id"] for q in questions]},
+        headers=t_headers,
+    ).get_json()
+    teacher.post(
+        f"/api/quizzes/{quiz['id']}/assignments",
+        json={"class_id": school_class.get_json()["id"]},
+        headers=t_headers,
+    )
+    learners = []
+    for n in range(30):
+        client, headers = sign_up(app, f"bench-learner-{n}@example.test", "learner")
+        client.post("/api/classes/join", json={"join_code": code}, headers=headers)
+        attempt = client.post(f"/api/quizzes/{quiz['id']}/attempts", headers=headers).get_json()
+        learners.append((client, headers, attempt))
+
+    counter = iter(range(10**9))
+
+    def save() -> None:
+        client, headers, attempt = learners[next(counter) % len(learners)]
+        item = attempt["items"][next(counter) % len(attempt["items"])]
+        choice = item["content"]["options"][0]["id"]
+        client.put(
+            f"/api/attempts/{attempt['id']}/responses/{item['id']}",
+            json={"response": {"choice": choice}},
+            headers=headers,
+        )
+
+    timed("PUT /api/attempts/<id>/responses/<item>", requests, save)
+    submits = iter(learners)
+
+    def submit() -> None:
+        client, headers, attempt = next(submits)
+        client.post(f"/api/attempts/{attempt['id']}/submit", headers=headers)
+
+    timed("POST /api/attempts/<id>/submit (20 items)", len(learners), submit)
 
 
 def reset_postgres(url: str) -> None:
@@ -84,6 +140,8 @@ def main() -> None:
                 lambda: client.get(f"/api/sources/{source_id}"),
             )
             timed("GET /healthz", args.requests, lambda: client.get("/healthz"))
+            db.session.remove()
+            bench_attempts(app, args.requests)
             db.session.remove()
             db.engine.dispose()
 
