@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, API blueprints, error handlers, CLI."""
     from app import cli, security
-    from app.api import auth, classes, health, questions, quizzes, sources
+    from app.api import auth, classes, health, progress, questions, quizzes, sources
     from app.config import load_config
     from app.errors import register_error_handlers
     from app.extensions import api, db, limiter, migrate
@@ -31,7 +31,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     limiter.init_app(app)
     api.init_app(app)
-    for blueprint in (auth.blp, classes.blp, sources.blp, questions.blp, quizzes.blp):
+    for blueprint in (
+        auth.blp,
+        classes.blp,
+        sources.blp,
+        questions.blp,
+        quizzes.blp,
+        progress.blp,
+    ):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     register_error_handlers(app)

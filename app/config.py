@@ -73,6 +73,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # argon2id cost; argon2-cffi's defaults (RFC 9106 low-memory) outside tests.
         "ARGON2_TIME_COST": 1 if env_name == "testing" else 3,
         "ARGON2_MEMORY_COST": 1024 if env_name == "testing" else 65536,
+        # Practice introduces at most this many facts a learner has never seen, per UTC day.
+        "PRACTICE_NEW_FACTS_PER_DAY": int(os.environ.get("PRACTICE_NEW_FACTS_PER_DAY", "10")),
         # Demo accounts are created by `flask demo` only outside production.
         "DEMO_TEACHER": ("teacher@demo.sourcequiz.test", "demo-teacher-password"),
         "DEMO_LEARNER": ("learner@demo.sourcequiz.test", "demo-learner-password"),

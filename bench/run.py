@@ -99,6 +99,110 @@ def bench_attempts(app: Flask, requests: int) -> None:
     timed("POST /api/attempts/<id>/submit (20 items)", len(learners), submit)
 
 
+def bench_statistics(app: Flask, sizes: list[int]) -> None:
+    """Item analysis over many submitted attempts of a 10-question quiz (synthetic rows)."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from app.models import Attempt, AttemptItem, QuestionVersion, Response, User
+
+    teacher, headers = sign_up(app, "stats-teacher@example.test", "teacher")
+    questions = teacher.get("/api/questions?type=single_choice&page_size=10").get_json()
+    rng = random.Random(7)
+    start = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    versions = {
+        v.question_id: v
+        for v in db.session.scalars(
+            sa.select(QuestionVersion).where(
+                QuestionVersion.question_id.in_([q["id"] for q in questions])
+            )
+        )
+    }
+    learners = [
+        User(email=f"s{n}@example.test", password_hash="x", display_name=f"s{n}", role="learner")
+        for n in range(100)
+    ]
+    db.session.add_all(learners)
+    db.session.commit()
+    for size in sizes:
+        quiz = teacher.post(
+            "/api/quizzes",
+            json={"title": f"stats {size}", "question_ids": [q["id"] for q in questions]},
+            headers=headers,
+        ).get_json()
+        attempts = [
+            {
+                "quiz_id": quiz["id"],
+                "learner_id": learners[n % 100].id,
+                "number": n // 100 + 1,
+                "seed": n,
+                "state": "submitted",
+                "started_at": start,
+                "submitted_at": start + timedelta(minutes=10),
+                "max_score": 10.0,
+                "score": 0.0,
+            }
+            for n in range(size)
+        ]
+        db.session.execute(sa.insert(Attempt), attempts)
+        ids = db.session.scalars(
+            sa.select(Attempt.id).where(Attempt.quiz_id == quiz["id"]).order_by(Attempt.id)
+        ).all()
+        items, responses, totals = [], [], {}
+        for attempt_id in ids:
+            ability = rng.random()
+            for position, question in enumerate(questions):
+                version = versions[question["id"]]
+                right = rng.random() < ability
+                options = version.content["options"]
+                choice = (
+                    version.answer_key["choice"]
+                    if right
+                    else next(o["id"] for o in options if o["id"] != version.answer_key["choice"])
+                )
+                items.append(
+                    {
+                        "attempt_id": attempt_id,
+                        "position": position,
+                        "question_version_id": version.id,
+                        "content": version.content,
+                        "points": 1.0,
+                        "score": float(right),
+                    }
+                )
+                responses.append((attempt_id, position, choice))
+                totals[attempt_id] = totals.get(attempt_id, 0.0) + float(right)
+        db.session.execute(sa.insert(AttemptItem), items)
+        item_ids = {
+            (a, p): i
+            for i, a, p in db.session.execute(
+                sa.select(AttemptItem.id, AttemptItem.attempt_id, AttemptItem.position).where(
+                    AttemptItem.attempt_id.in_(ids)
+                )
+            )
+        }
+        db.session.execute(
+            sa.insert(Response),
+            [
+                {
+                    "attempt_item_id": item_ids[(a, p)],
+                    "response": {"choice": c},
+                    "saved_at": start + timedelta(seconds=30 * (p + 1)),
+                }
+                for a, p, c in responses
+            ],
+        )
+        db.session.execute(
+            sa.update(Attempt), [{"id": a, "score": score} for a, score in totals.items()]
+        )
+        db.session.commit()
+        timed(
+            f"GET /api/quizzes/<id>/statistics ({size} attempts)",
+            3,
+            lambda quiz_id=quiz["id"]: teacher.get(f"/api/quizzes/{quiz_id}/statistics"),
+        )
+
+
 def reset_postgres(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as connection:
@@ -111,6 +215,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="a scratch database (it is emptied)")
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument(
+        "--statistics",
+        type=int,
+        nargs="*",
+        default=[1000, 10000],
+        help="attempt counts to time item analysis at (none to skip)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -143,6 +254,9 @@ def main() -> None:
             db.session.remove()
             bench_attempts(app, args.requests)
             db.session.remove()
+            if args.statistics:
+                bench_statistics(app, args.statistics)
+                db.session.remove()
             db.engine.dispose()
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterator
 from typing import Any
 
+from flask import Response, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import Select
 
+from app.clock import now
 from app.extensions import db
 from app.models import SchoolClass
 from app.pagination import SelectPage
@@ -19,7 +24,8 @@ from app.schemas.classes import (
     MemberSchema,
     OwnedClassSchema,
 )
-from app.services import classes
+from app.schemas.progress import ClassProgressSchema
+from app.services import classes, statistics
 
 blp = Blueprint("classes", __name__, description="Classes and their members")
 
@@ -107,3 +113,37 @@ def list_members(class_id: int) -> Select[Any]:
 def remove_member(class_id: int, user_id: int) -> None:
     """Remove a learner from one of your classes."""
     classes.remove_member(db.session, _owned_class(class_id), user_id)
+
+
+@blp.route("/api/classes/<int:class_id>/progress", methods=["GET"])
+@requires("teacher")
+@blp.response(200, ClassProgressSchema)
+def class_progress(class_id: int) -> statistics.ClassProgress:
+    """A learner x tag grid of accuracy, and each learner's grade in each assigned quiz."""
+    return statistics.class_progress(db.session, _owned_class(class_id).id, now())
+
+
+@blp.route("/api/classes/<int:class_id>/gradebook.csv", methods=["GET"])
+@requires("teacher")
+@blp.response(200, content_type="text/csv")
+def gradebook(class_id: int) -> Response:
+    """One row per learner, one column per assigned quiz (grade in %, by its method)."""
+    school_class = _owned_class(class_id)
+    rows = statistics.gradebook_rows(statistics.class_progress(db.session, school_class.id, now()))
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # a BOM, so spreadsheets read the names as UTF-8
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in rows:
+            writer.writerow(row)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    filename = f"gradebook-class-{school_class.id}.csv"
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

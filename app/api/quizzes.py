@@ -19,6 +19,7 @@ from app.schemas.attempts import (
     ResponseInputSchema,
     SavedResponseSchema,
 )
+from app.schemas.progress import QuizStatisticsSchema
 from app.schemas.quizzes import (
     AssignmentInputSchema,
     AssignmentSchema,
@@ -27,7 +28,7 @@ from app.schemas.quizzes import (
     QuizSchema,
     QuizSettingsSchema,
 )
-from app.services import attempts, quizzes
+from app.services import attempts, quizzes, statistics
 
 blp = Blueprint("quizzes", __name__, description="Quizzes, assignments and attempts")
 
@@ -147,3 +148,12 @@ def review(attempt_id: int) -> attempts.AttemptView:
     attempt = attempts.attempt_for(db.session, viewer, attempt_id)
     attempts.finalise_if_overdue(db.session, attempt, moment)
     return attempts.review(db.session, viewer, attempt, moment)
+
+
+@blp.route("/api/quizzes/<int:quiz_id>/statistics", methods=["GET"])
+@requires("teacher")
+@blp.response(200, QuizStatisticsSchema)
+def quiz_statistics(quiz_id: int) -> statistics.QuizStatistics:
+    """Item analysis of submitted attempts, and per-fact results joined to the source."""
+    quiz = quizzes.owned_quiz(db.session, signed_in(), quiz_id)
+    return statistics.quiz_statistics(db.session, quiz)

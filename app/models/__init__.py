@@ -13,10 +13,12 @@ from app.models.content import (
     question_tags,
     question_version_facts,
 )
+from app.models.progress import AnswerLog, FactCard, FactReview, PracticeState
 from app.models.quiz import Assignment, Quiz, QuizDrawRule, QuizQuestion
 from app.models.user import ApiToken, User
 
 __all__ = [
+    "AnswerLog",
     "ApiToken",
     "Assignment",
     "Attempt",
@@ -25,6 +27,9 @@ __all__ = [
     "Base",
     "ClassMembership",
     "Fact",
+    "FactCard",
+    "FactReview",
+    "PracticeState",
     "Question",
     "QuestionVersion",
     "Quiz",

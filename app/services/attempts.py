@@ -36,6 +36,12 @@ from app.models import (
     User,
 )
 from app.services.grading import grade_response, ideal_response, response_problem
+from app.services.progress import (
+    GradedAnswer,
+    apply_visible_reviews,
+    facts_of_versions,
+    record_answers,
+)
 from app.services.quizzes import draw_candidates, is_assigned
 
 # Responses arriving this long after the deadline still count (network latency, clock skew).
@@ -107,13 +113,13 @@ class SavedResponse:
     result: ItemResult | None
 
 
-def _evidence_with_ids(session: Session, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def evidence_with_source_ids(session: Session, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     slugs = {span["source"] for span in spans}
     ids = dict(session.execute(select(Source.slug, Source.id).where(Source.slug.in_(slugs))).all())
     return [{**span, "source_id": ids.get(span["source"])} for span in spans]
 
 
-def _result(
+def item_result(
     question_type: str,
     content: dict[str, Any],
     key: dict[str, Any],
@@ -157,6 +163,12 @@ def present_content(
         source_id, length = sources[shown["source"]]
         shown |= {"source_id": source_id, "source_length": length}
     return shown
+
+
+def source_locations(session: Session) -> dict[str, tuple[int, int]]:
+    """Source slug -> (id, text length): what find-the-evidence items need to be shown."""
+    rows = session.execute(select(Source.slug, Source.id, func.length(Source.text)))
+    return {slug: (source_id, length) for slug, source_id, length in rows}
 
 
 def _pick_questions(session: Session, quiz: Quiz, rng: random.Random) -> list[tuple[int, float]]:
@@ -229,12 +241,7 @@ def start_attempt(
             .where(Question.id.in_([qid for qid, _ in chosen]))
         ).all()
     )
-    sources = {
-        slug: (source_id, length)
-        for slug, source_id, length in session.execute(
-            select(Source.slug, Source.id, func.length(Source.text))
-        )
-    }
+    sources = source_locations(session)
     deadline = now + timedelta(seconds=quiz.time_limit_s) if quiz.time_limit_s else None
     if quiz.closes_at is not None:
         deadline = min(deadline or quiz.closes_at, quiz.closes_at)
@@ -329,14 +336,14 @@ def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime
         .order_by(AttemptItem.position)
     ).all()
     spans = [span for row in rows for span in row.evidence]
-    evidence = _evidence_with_ids(session, spans) if spans else []
+    evidence = evidence_with_source_ids(session, spans) if spans else []
     by_fact = {(e["source"], e["fact"], e["start"]): e for e in evidence}
     items = []
     for row in rows:
         item = row.AttemptItem
         result = None
         if is_teacher or item_result_visible(quiz, attempt, row.response is not None, now):
-            result = _result(
+            result = item_result(
                 row.type,
                 item.content,
                 row.answer_key,
@@ -441,14 +448,14 @@ def save_response(
     session.commit()
     result = None
     if row.feedback == "immediate":
-        result = _result(
+        result = item_result(
             row.type,
             row.content,
             row.answer_key,
             response,
             row.points,
             row.explanation,
-            _evidence_with_ids(session, row.evidence) if row.evidence else [],
+            evidence_with_source_ids(session, row.evidence) if row.evidence else [],
         )
     return SavedResponse(item_id=item_id, saved_at=now, result=result)
 
@@ -466,6 +473,7 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime) -> Attempt
             AttemptItem.id,
             AttemptItem.content,
             AttemptItem.points,
+            AttemptItem.question_version_id,
             QuestionVersion.type,
             QuestionVersion.answer_key,
             Response.response,
@@ -474,9 +482,18 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime) -> Attempt
         .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
         .where(AttemptItem.attempt_id == attempt.id)
     ).all()
-    scored = []
+    scored, answers = [], []
+    facts = facts_of_versions(session, {row.question_version_id for row in rows})
     for row in rows:
         grade = grade_response(row.type, row.content, row.answer_key, row.response)
+        answers.append(
+            GradedAnswer(
+                row.question_version_id,
+                row.type,
+                grade.fraction,
+                facts.get(row.question_version_id, ()),
+            )
+        )
         scored.append(
             {
                 "id": row.id,
@@ -497,6 +514,18 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime) -> Attempt
     )
     if closed.rowcount == 1 and scored:  # type: ignore[attr-defined]
         session.execute(update(AttemptItem), scored)
+        # Progress and the learner's practice schedule learn from it once the learner may.
+        quiz = session.get(Quiz, attempt.quiz_id)
+        hidden_until = quiz.closes_at if quiz and quiz.feedback == "after_close" else None
+        record_answers(
+            session,
+            attempt.learner_id,
+            answers,
+            "quiz",
+            submitted_at,
+            max(submitted_at, hidden_until) if hidden_until else submitted_at,
+        )
+        apply_visible_reviews(session, attempt.learner_id, now)
     # With rowcount 0 another request submitted it first: nothing was written, keep its result.
     session.commit()
     session.refresh(attempt, ["state", "submitted_at", "score"])

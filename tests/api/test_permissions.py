@@ -55,6 +55,33 @@ MATRIX = [
     Row("DELETE", "/api/classes/{class}/members/{member}", None, 401, 403, 204, 404),
     Row("POST", "/api/classes/join", {"join_code": "{join_code}"}, 401, 200, 403, 403),
     Row("GET", "/api/me/classes", None, 401, 200, 403, 403),
+    Row("GET", "/api/classes/{class}/progress", None, 401, 403, 200, 404),
+    Row("GET", "/api/classes/{class}/gradebook.csv", None, 401, 403, 200, 404),
+    Row("GET", "/api/quizzes", None, 401, 403, 200, 200),
+    Row(
+        "POST",
+        "/api/quizzes",
+        {"title": "q", "question_ids": ["{shared_question}"]},
+        401,
+        403,
+        201,
+        201,
+    ),
+    Row("GET", "/api/quizzes/{quiz}", None, 401, 403, 200, 404),
+    Row("PATCH", "/api/quizzes/{quiz}", {"title": "renamed"}, 401, 403, 200, 404),
+    Row(
+        "POST", "/api/quizzes/{quiz}/assignments", {"class_id": "{other_class}"}, 401, 403, 201, 404
+    ),
+    Row("GET", "/api/quizzes/{quiz}/statistics", None, 401, 403, 200, 404),
+    Row("GET", "/api/me/assignments", None, 401, 200, 403, 403),
+    Row("POST", "/api/quizzes/{quiz}/attempts", None, 401, 404, 403, 403),
+    Row("GET", "/api/attempts/{attempt}", None, 401, 404, 200, 404),
+    Row("PUT", "/api/attempts/{attempt}/responses/{item}", {"response": {}}, 401, 404, 403, 403),
+    Row("POST", "/api/attempts/{attempt}/submit", None, 401, 404, 403, 403),
+    Row("GET", "/api/attempts/{attempt}/review", None, 401, 404, 200, 404),
+    Row("GET", "/api/me/progress", None, 401, 200, 403, 403),
+    Row("GET", "/api/practice/next?bank={bank}", None, 401, 200, 403, 403),
+    Row("POST", "/api/practice/{shared_question}/answer", {"response": {}}, 401, 409, 403, 403),
 ]
 
 
@@ -67,6 +94,12 @@ def world(sign_up: Any, loaded_bank: Any) -> dict[str, Any]:
     own_question = owner.post("/api/questions", json=NEW_QUESTION).get_json()
     shared = owner.get("/api/questions?type=numeric").get_json()[0]
     source = owner.get("/api/sources").get_json()[0]
+    other_class = owner.post("/api/classes", json={"name": "8C"}).get_json()
+    quiz = owner.post(
+        "/api/quizzes", json={"title": "q", "question_ids": [shared["id"]]}
+    ).get_json()
+    owner.post(f"/api/quizzes/{quiz['id']}/assignments", json={"class_id": school_class["id"]})
+    attempt = member.post(f"/api/quizzes/{quiz['id']}/attempts").get_json()
     return {
         "people": {"learner": learner, "owner": owner, "other_teacher": other},
         "ids": {
@@ -76,15 +109,26 @@ def world(sign_up: Any, loaded_bank: Any) -> dict[str, Any]:
             "member": member.id,
             "own_question": own_question["id"],
             "shared_question": shared["id"],
+            "other_class": other_class["id"],
+            "quiz": quiz["id"],
+            "attempt": attempt["id"],
+            "item": attempt["items"][0]["id"],
+            "bank": shared["bank_id"],
         },
     }
 
 
 def fill(template: Any, ids: dict[str, Any]) -> Any:
     if isinstance(template, str):
+        whole = template.strip("{}")
+        # A value that is only a placeholder keeps its type (an id stays a number).
+        if template == "{" + whole + "}" and whole in ids:
+            return ids[whole]
         return template.format(**ids)
     if isinstance(template, dict):
         return {k: fill(v, ids) for k, v in template.items()}
+    if isinstance(template, list):
+        return [fill(v, ids) for v in template]
     return template
 
 

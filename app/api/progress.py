@@ -1,0 +1,55 @@
+"""A learner's progress and spaced-repetition practice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from app.clock import now
+from app.extensions import db
+from app.permissions import requires, signed_in
+from app.schemas.progress import (
+    PracticeAnswerSchema,
+    PracticeFeedbackSchema,
+    PracticeNextSchema,
+    PracticeQuerySchema,
+    ProgressSchema,
+)
+from app.services import practice, progress
+
+blp = Blueprint("progress", __name__, description="Progress and practice (learners)")
+
+
+@blp.route("/api/me/progress", methods=["GET"])
+@requires("learner")
+@blp.response(200, ProgressSchema)
+def my_progress() -> progress.Progress:
+    """Mastery per tag and per fact, quiz grades over time, and your streak of active days."""
+    return progress.learner_progress(db.session, signed_in().id, now())
+
+
+@blp.route("/api/practice/next", methods=["GET"])
+@requires("learner")
+@blp.arguments(PracticeQuerySchema, location="query")
+@blp.response(200, PracticeNextSchema)
+def practice_next(query: dict[str, Any]) -> practice.PracticeNext:
+    """The most due fact's question (without its key), or when the next one falls due."""
+    return practice.next_question(
+        db.session,
+        signed_in(),
+        query["bank"],
+        query["tag"],
+        now(),
+        current_app.config["PRACTICE_NEW_FACTS_PER_DAY"],
+    )
+
+
+@blp.route("/api/practice/<int:question_id>/answer", methods=["POST"])
+@requires("learner")
+@blp.arguments(PracticeAnswerSchema)
+@blp.response(200, PracticeFeedbackSchema)
+def practice_answer(data: dict[str, Any], question_id: int) -> practice.PracticeFeedback:
+    """Answer the question practice gave you: feedback with evidence, and the next due time."""
+    return practice.answer(db.session, signed_in(), question_id, data["response"], now())

@@ -1,0 +1,225 @@
+"""Spaced-repetition practice: the most due fact's question, and its answer.
+
+Which fact comes next: among the facts that have an active question in the bank (with the
+tag, if given), the card most overdue; else a new fact, in the bank's order, while fewer than
+the daily limit of new facts were introduced today (UTC); never the fact answered last, when
+another will do. Which question: one testing that fact alone where there is one, of another
+type than last time where the fact has several.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.errors import ConflictError, InvalidContentError, NotFoundError
+from app.models import (
+    Bank,
+    Fact,
+    FactCard,
+    PracticeState,
+    Question,
+    QuestionVersion,
+    Tag,
+    User,
+    question_version_facts,
+)
+from app.services.attempts import (
+    ItemResult,
+    evidence_with_source_ids,
+    item_result,
+    present_content,
+    source_locations,
+)
+from app.services.grading import grade_response, response_problem
+from app.services.progress import (
+    GradedAnswer,
+    apply_visible_reviews,
+    facts_of_versions,
+    load_cards,
+    record_answers,
+)
+from app.services.scheduling import rating_for
+
+
+@dataclass(frozen=True)
+class PracticeQuestion:
+    question_id: int
+    version: int
+    type: str
+    prompt: str
+    content: dict[str, Any]
+    is_new: bool
+    due: datetime | None
+
+
+@dataclass(frozen=True)
+class PracticeNext:
+    question: PracticeQuestion | None
+    next_due: datetime | None
+    new_today: int
+    new_per_day: int
+
+
+@dataclass(frozen=True)
+class PracticeFeedback:
+    result: ItemResult
+    rating: str
+    next_due: datetime | None
+
+
+def _candidates(session: Session, bank_id: int, tag: str | None) -> list[tuple[int, int, str, int]]:
+    """(fact id, question id, question type, fact position) for the bank's active questions."""
+    stmt = (
+        select(Fact.id, Question.id, QuestionVersion.type, Fact.position)
+        .select_from(Question)
+        .join(Question.current)
+        .join(
+            question_version_facts,
+            question_version_facts.c.question_version_id == QuestionVersion.id,
+        )
+        .join(Fact, Fact.id == question_version_facts.c.fact_id)
+        .where(Question.bank_id == bank_id, Question.is_active)
+        .order_by(Fact.source_id, Fact.position, Question.id)
+    )
+    if tag:
+        stmt = stmt.where(Question.tags.any(Tag.name == tag))
+    return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+
+
+def _state(session: Session, learner_id: int) -> PracticeState:
+    state = session.get(PracticeState, learner_id)
+    if state is None:
+        state = PracticeState(learner_id=learner_id)
+        session.add(state)
+    return state
+
+
+def next_question(
+    session: Session,
+    learner: User,
+    bank_id: int,
+    tag: str | None,
+    now: datetime,
+    new_per_day: int,
+) -> PracticeNext:
+    bank = session.get(Bank, bank_id)
+    if bank is None or bank.owner_id is not None:
+        raise NotFoundError(f"No shared bank has id {bank_id}.")
+    apply_visible_reviews(session, learner.id, now)
+    candidates = _candidates(session, bank_id, tag)
+    fact_order: dict[int, int] = {}
+    questions: dict[int, list[tuple[int, str]]] = {}
+    facts_per_question: dict[int, int] = {}
+    for _fact_id, question_id, _type, _position in candidates:
+        facts_per_question[question_id] = facts_per_question.get(question_id, 0) + 1
+    for fact_id, question_id, question_type, _position in candidates:
+        fact_order.setdefault(fact_id, len(fact_order))
+        questions.setdefault(fact_id, []).append((question_id, question_type))
+    # A question about this fact alone, where there is one: one answer, one card moved.
+    for fact_id, options in questions.items():
+        alone = [q for q in options if facts_per_question[q[0]] == 1]
+        questions[fact_id] = alone or options
+    cards = load_cards(session, learner.id, fact_order)
+    state = _state(session, learner.id)
+    start_of_day = datetime.combine(now.date(), time(), tzinfo=UTC)
+    new_today = (
+        session.scalar(
+            select(func.count())
+            .select_from(FactCard)
+            .where(FactCard.learner_id == learner.id, FactCard.introduced_at >= start_of_day)
+        )
+        or 0
+    )
+
+    due = sorted((c.due, c.fact_id) for c in cards.values() if c.due <= now)
+    fresh = [f for f in fact_order if f not in cards] if new_today < new_per_day else []
+    choices = [f for _, f in due] + fresh
+    # Nothing twice in a row, unless it is the only thing there is.
+    choices = [f for f in choices if f != state.last_fact_id] or choices
+    upcoming = min((c.due for c in cards.values() if c.due > now), default=None)
+    if not choices:
+        session.commit()
+        return PracticeNext(None, upcoming, new_today, new_per_day)
+
+    fact_id = choices[0]
+    card = cards.get(fact_id)
+    options = questions[fact_id]
+    other_types = [q for q in options if card is None or q[1] != card.last_question_type]
+    rng = random.Random(f"{learner.id}:{fact_id}:{now.date()}")
+    question_id, _ = rng.choice(other_types or options)
+    version = session.scalar(
+        select(QuestionVersion).join(Question.current).where(Question.id == question_id)
+    )
+    sources = source_locations(session)
+    content = present_content(
+        version.type, version.content, version.answer_key, rng, False, sources
+    )
+    state.question_id, state.question_version_id = question_id, version.id
+    state.fact_id, state.served_at = fact_id, now
+    session.commit()
+    return PracticeNext(
+        PracticeQuestion(
+            question_id=question_id,
+            version=version.number,
+            type=version.type,
+            prompt=version.prompt,
+            content=content,
+            is_new=card is None,
+            due=card.due if card else None,
+        ),
+        upcoming,
+        new_today,
+        new_per_day,
+    )
+
+
+def answer(
+    session: Session, learner: User, question_id: int, response: Any, now: datetime
+) -> PracticeFeedback:
+    """Grade the question practice served, schedule its facts, and give the feedback."""
+    state = session.get(PracticeState, learner.id)
+    if state is None or state.question_id != question_id or state.question_version_id is None:
+        raise ConflictError("Answer the question that /api/practice/next gave you.")
+    version = session.get(QuestionVersion, state.question_version_id)
+    sources = source_locations(session)
+    content = present_content(
+        version.type, version.content, version.answer_key, random.Random(0), False, sources
+    )
+    problem = response_problem(version.type, content, response)
+    if problem is not None:
+        raise InvalidContentError(problem, errors={"json": {"response": [problem]}})
+    grade = grade_response(version.type, content, version.answer_key, response)
+    elapsed = now - state.served_at if state.served_at else None
+    facts = facts_of_versions(session, [version.id]).get(version.id, ())
+    record_answers(
+        session,
+        learner.id,
+        [GradedAnswer(version.id, version.type, grade.fraction, facts, elapsed)],
+        "practice",
+        now,
+        now,
+    )
+    apply_visible_reviews(session, learner.id, now, {fact_id: version.type for fact_id in facts})
+    state.last_fact_id, state.question_id, state.question_version_id = state.fact_id, None, None
+    session.commit()
+    cards = load_cards(session, learner.id, facts)
+    result = item_result(
+        version.type,
+        content,
+        version.answer_key,
+        response,
+        1.0,
+        version.explanation,
+        evidence_with_source_ids(session, version.evidence) if version.evidence else [],
+    )
+    return PracticeFeedback(
+        result=result,
+        rating=rating_for(grade.fraction, elapsed).name,
+        next_due=min((c.due for c in cards.values()), default=None),
+    )

@@ -1,0 +1,423 @@
+"""Teachers' figures: item analysis of a quiz (as Moodle's statistics report), per-fact
+results joined to the source, the class grid and the gradebook.
+
+Item analysis, over submitted attempts, with x = an item's score as a share of its points and
+r = the rest of the test (attempt score minus the item, as a share of the rest's points):
+
+- facility index: mean of x, in %;
+- standard deviation: sample SD of x, in %;
+- discrimination index: Pearson correlation of x with r, in % (null when either is constant);
+- option frequencies for single/multiple choice and true/false: how often each was chosen;
+- mean time: mean seconds between an item's last saved answer and the answer saved before it
+  in the same attempt (or the attempt's start), in SQL: an estimate, as the page does not
+  report the time a learner looked at an item;
+- per quiz: mean, median and SD of the attempt scores (%), and Cronbach's alpha
+  k/(k-1) * (1 - sum of item variances / variance of the total), when every attempt asked
+  the same k >= 2 questions (a quiz with draw rules asks different ones).
+
+Sums, sums of squares and cross-products come from SQL grouped by question; Python only
+divides them, plus one pass over the responses of choice items for option counts.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics as stats
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, case, cast, func, literal, select
+from sqlalchemy.orm import Session
+
+from app.models import (
+    AnswerLog,
+    Assignment,
+    Attempt,
+    AttemptItem,
+    ClassMembership,
+    Fact,
+    Quiz,
+    Response,
+    Tag,
+    User,
+    question_tags,
+    question_version_facts,
+)
+from app.models.content import QuestionVersion
+from app.services.quizzes import grade_under
+
+CHOICE_TYPES = ("single_choice", "multiple_choice", "true_false")
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 2)
+
+
+def _sample_sd(n: int, total: float, squares: float) -> float | None:
+    if n < 2:
+        return None
+    return math.sqrt(max(0.0, (squares - total * total / n) / (n - 1)))
+
+
+def _correlation(n: int, sx: float, sxx: float, sy: float, syy: float, sxy: float) -> float | None:
+    spread = (n * sxx - sx * sx) * (n * syy - sy * sy)
+    if n < 2 or spread <= 1e-12:
+        return None
+    return (n * sxy - sx * sy) / math.sqrt(spread)
+
+
+@dataclass
+class OptionCount:
+    id: str
+    text: str
+    count: int
+    correct: bool
+
+
+@dataclass
+class QuestionStatistics:
+    question_id: int
+    type: str
+    prompt: str
+    attempts: int
+    facility: float | None
+    sd: float | None
+    discrimination: float | None
+    mean_time_s: float | None
+    options: list[OptionCount] = field(default_factory=list)
+
+
+@dataclass
+class FactStatistics:
+    fact_id: int
+    statement: str
+    source_id: int
+    evidence_start: int
+    evidence_end: int
+    evidence_text: str
+    learners: int
+    learners_right: int
+    share_right: float | None
+    mean_score: float | None
+
+
+@dataclass
+class QuizSummary:
+    attempts: int
+    mean: float | None
+    median: float | None
+    sd: float | None
+    cronbach_alpha: float | None
+
+
+@dataclass
+class QuizStatistics:
+    quiz: QuizSummary
+    questions: list[QuestionStatistics]
+    facts: list[FactStatistics]
+
+
+def quiz_statistics(session: Session, quiz: Quiz) -> QuizStatistics:
+    done = (Attempt.quiz_id == quiz.id) & (Attempt.state == "submitted")
+    x = cast(AttemptItem.score, Float) / AttemptItem.points
+    rest_points = func.nullif(Attempt.max_score - AttemptItem.points, 0)
+    r = func.coalesce((Attempt.score - AttemptItem.score) / rest_points, literal(0.0))
+
+    totals = [
+        (score or 0.0) / max_score if max_score else 0.0
+        for score, max_score in session.execute(
+            select(Attempt.score, Attempt.max_score).where(done)
+        )
+    ]
+    n_attempts = len(totals)
+    mean = stats.fmean(totals) if totals else None
+    summary = QuizSummary(
+        attempts=n_attempts,
+        mean=_pct(mean),
+        median=_pct(stats.median(totals)) if totals else None,
+        sd=_pct(stats.stdev(totals)) if n_attempts > 1 else None,
+        cronbach_alpha=None,
+    )
+
+    question_id = QuestionVersion.question_id
+    rows = session.execute(
+        select(
+            question_id,
+            func.min(QuestionVersion.type),
+            func.max(QuestionVersion.prompt),
+            func.count(),
+            func.sum(x),
+            func.sum(x * x),
+            func.sum(r),
+            func.sum(r * r),
+            func.sum(x * r),
+            func.sum(AttemptItem.score),
+            func.sum(AttemptItem.score * AttemptItem.score),
+        )
+        .select_from(AttemptItem)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(done)
+        .group_by(question_id)
+        .order_by(question_id)
+    ).all()
+    questions: dict[int, QuestionStatistics] = {}
+    item_variances = []
+    for qid, qtype, prompt, n, sx, sxx, sr, srr, sxr, sp, spp in rows:
+        questions[qid] = QuestionStatistics(
+            question_id=qid,
+            type=qtype,
+            prompt=prompt,
+            attempts=n,
+            facility=_pct(sx / n),
+            sd=_pct(_sample_sd(n, sx, sxx)),
+            discrimination=_pct(_correlation(n, sx, sxx, sr, srr, sxr)),
+            mean_time_s=None,
+        )
+        if n > 1:
+            item_variances.append((n, (spp - sp * sp / n) / (n - 1)))
+
+    same_items = rows and all(n == n_attempts for n, _ in item_variances) and len(rows) >= 2
+    if same_items and n_attempts > 1:
+        total_var = stats.variance(
+            [s or 0.0 for (s,) in session.execute(select(Attempt.score).where(done))]
+        )
+        k = len(rows)
+        if total_var > 0:
+            alpha = k / (k - 1) * (1 - sum(v for _, v in item_variances) / total_var)
+            summary.cronbach_alpha = round(alpha, 4)
+
+    _one_pass_over_responses(session, quiz, questions)
+    return QuizStatistics(summary, list(questions.values()), fact_statistics(session, quiz))
+
+
+def _seconds_between(session: Session, later: Any, earlier: Any) -> Any:
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+    return func.extract("epoch", later - earlier)
+
+
+def _one_pass_over_responses(
+    session: Session, quiz: Quiz, questions: dict[int, QuestionStatistics]
+) -> None:
+    done = (Attempt.quiz_id == quiz.id) & (Attempt.state == "submitted")
+    # Time per item: from the answer saved before it in the attempt (or the start).
+    previous = func.lag(Response.saved_at).over(
+        partition_by=AttemptItem.attempt_id, order_by=Response.saved_at
+    )
+    timed = (
+        select(
+            QuestionVersion.question_id.label("question_id"),
+            Response.saved_at.label("saved_at"),
+            func.coalesce(previous, Attempt.started_at).label("since"),
+        )
+        .select_from(Response)
+        .join(AttemptItem, AttemptItem.id == Response.attempt_item_id)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(done)
+        .subquery()
+    )
+    seconds = _seconds_between(session, timed.c.saved_at, timed.c.since)
+    for qid, mean_seconds in session.execute(
+        select(timed.c.question_id, func.avg(seconds)).group_by(timed.c.question_id)
+    ):
+        if qid in questions and mean_seconds is not None:
+            questions[qid].mean_time_s = round(float(mean_seconds), 1)
+
+    # Option counts: the one pass in Python, over the responses to choice items.
+    versions = {
+        v.id: v
+        for v in session.scalars(
+            select(QuestionVersion).where(
+                QuestionVersion.id.in_(
+                    select(AttemptItem.question_version_id)
+                    .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+                    .where(done)
+                    .distinct()
+                ),
+                QuestionVersion.type.in_(CHOICE_TYPES),
+            )
+        )
+    }
+    counts: dict[int, dict[str, int]] = {}
+    for version_id, response in session.execute(
+        select(AttemptItem.question_version_id, Response.response)
+        .join(Response, Response.attempt_item_id == AttemptItem.id)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(done, AttemptItem.question_version_id.in_(list(versions)))
+    ):
+        version = versions[version_id]
+        tally = counts.setdefault(version.question_id, {})
+        for chosen in _chosen(version.type, response):
+            tally[chosen] = tally.get(chosen, 0) + 1
+    for version in versions.values():
+        tally = counts.get(version.question_id, {})
+        key, kind = version.answer_key, version.type
+        if kind == "true_false":
+            options = [
+                ("true", "True", key["value"] is True),
+                ("false", "False", key["value"] is False),
+            ]
+        else:
+            right = {key["choice"]} if kind == "single_choice" else set(key["choices"])
+            options = [(o["id"], o["text"], o["id"] in right) for o in version.content["options"]]
+        if version.question_id in questions:
+            questions[version.question_id].options = [
+                OptionCount(id=oid, text=text, count=tally.get(oid, 0), correct=correct)
+                for oid, text, correct in options
+            ]
+
+
+def _chosen(question_type: str, response: dict[str, Any]) -> list[str]:
+    if question_type == "single_choice":
+        return [response["choice"]] if "choice" in response else []
+    if question_type == "multiple_choice":
+        return list(response.get("choices", []))
+    return ["true" if response.get("value") else "false"] if "value" in response else []
+
+
+def fact_statistics(session: Session, quiz: Quiz) -> list[FactStatistics]:
+    """Per fact tested by the quiz: how many learners got it right in every answer."""
+    x = cast(AttemptItem.score, Float) / AttemptItem.points
+    per_learner = (
+        select(
+            question_version_facts.c.fact_id.label("fact_id"),
+            Attempt.learner_id.label("learner_id"),
+            func.min(x).label("worst"),
+            func.avg(x).label("mean"),
+        )
+        .select_from(AttemptItem)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(
+            question_version_facts,
+            question_version_facts.c.question_version_id == AttemptItem.question_version_id,
+        )
+        .where(Attempt.quiz_id == quiz.id, Attempt.state == "submitted")
+        .group_by(question_version_facts.c.fact_id, Attempt.learner_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Fact.id,
+            Fact.statement,
+            Fact.source_id,
+            Fact.evidence_start,
+            Fact.evidence_end,
+            Fact.evidence_text,
+            func.count(),
+            func.sum(case((per_learner.c.worst >= 0.9999, 1), else_=0)),
+            func.avg(per_learner.c.mean),
+        )
+        .join(per_learner, per_learner.c.fact_id == Fact.id)
+        .group_by(
+            Fact.id,
+            Fact.statement,
+            Fact.source_id,
+            Fact.evidence_start,
+            Fact.evidence_end,
+            Fact.evidence_text,
+        )
+        .order_by(Fact.source_id, Fact.evidence_start)
+    ).all()
+    return [
+        FactStatistics(
+            fact_id=fid,
+            statement=statement,
+            source_id=source_id,
+            evidence_start=start,
+            evidence_end=end,
+            evidence_text=text,
+            learners=learners,
+            learners_right=right,
+            share_right=_pct(right / learners) if learners else None,
+            mean_score=_pct(mean),
+        )
+        for fid, statement, source_id, start, end, text, learners, right, mean in rows
+    ]
+
+
+# --- the class -------------------------------------------------------------------------------
+
+
+@dataclass
+class LearnerRow:
+    learner_id: int
+    display_name: str
+    email: str
+    tags: dict[str, dict[str, float | int]]
+    grades: dict[int, float | None]
+
+
+@dataclass
+class ClassProgress:
+    tags: list[str]
+    quizzes: list[dict[str, Any]]
+    learners: list[LearnerRow]
+
+
+def class_progress(session: Session, class_id: int, now: datetime) -> ClassProgress:
+    """A learner x tag grid of accuracy, and quiz grades: four queries, whatever the class."""
+    member_ids = select(ClassMembership.user_id).where(ClassMembership.class_id == class_id)
+    learners = session.execute(
+        select(User.id, User.display_name, User.email)
+        .where(User.id.in_(member_ids))
+        .order_by(User.display_name, User.id)
+    ).all()
+    cells = session.execute(
+        select(AnswerLog.learner_id, Tag.name, func.count(), func.sum(AnswerLog.fraction))
+        .select_from(AnswerLog)
+        .join(QuestionVersion, QuestionVersion.id == AnswerLog.question_version_id)
+        .join(question_tags, question_tags.c.question_id == QuestionVersion.question_id)
+        .join(Tag, Tag.id == question_tags.c.tag_id)
+        .where(AnswerLog.learner_id.in_(member_ids), AnswerLog.visible_from <= now)
+        .group_by(AnswerLog.learner_id, Tag.name)
+    ).all()
+    quizzes = session.scalars(
+        select(Quiz)
+        .join(Assignment, Assignment.quiz_id == Quiz.id)
+        .where(Assignment.class_id == class_id)
+        .order_by(Assignment.id)
+    ).all()
+    attempts = session.scalars(
+        select(Attempt).where(
+            Attempt.learner_id.in_(member_ids),
+            Attempt.quiz_id.in_([q.id for q in quizzes]),
+            Attempt.state == "submitted",
+        )
+    ).all()
+    by_pair: dict[tuple[int, int], list[Attempt]] = {}
+    for attempt in attempts:
+        by_pair.setdefault((attempt.learner_id, attempt.quiz_id), []).append(attempt)
+    grid: dict[int, dict[str, dict[str, float | int]]] = {}
+    for learner_id, tag, answered, correct in cells:
+        grid.setdefault(learner_id, {})[tag] = {
+            "answered": answered,
+            "accuracy": round((correct or 0.0) / answered, 4),
+        }
+    return ClassProgress(
+        tags=sorted({tag for _, tag, _, _ in cells}),
+        quizzes=[{"id": q.id, "title": q.title, "grading": q.grading} for q in quizzes],
+        learners=[
+            LearnerRow(
+                learner_id=lid,
+                display_name=name,
+                email=email,
+                tags=grid.get(lid, {}),
+                grades={
+                    q.id: grade_under(q.grading, by_pair.get((lid, q.id), [])) for q in quizzes
+                },
+            )
+            for lid, name, email in learners
+        ],
+    )
+
+
+def gradebook_rows(progress: ClassProgress) -> Iterator[list[str]]:
+    """The gradebook as CSV rows: one per learner, one column per assigned quiz (percent)."""
+    yield ["Learner", "Email"] + [f"{q['title']} (#{q['id']})" for q in progress.quizzes]
+    for row in progress.learners:
+        grades = [row.grades[q["id"]] for q in progress.quizzes]
+        yield [row.display_name, row.email] + ["" if g is None else f"{g:.2f}" for g in grades]
