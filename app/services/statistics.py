@@ -247,7 +247,8 @@ def _one_pass_over_responses(
         select(AttemptItem.question_version_id, Response.response)
         .join(Response, Response.attempt_item_id == AttemptItem.id)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .where(done, AttemptItem.question_version_id.in_(list(versions)))
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(done, QuestionVersion.type.in_(CHOICE_TYPES))
     ):
         version = versions[version_id]
         tally = counts.setdefault(version.question_id, {})
