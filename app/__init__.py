@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, API blueprints, error handlers, CLI."""
-    from app import cli, security
+    from app import cli, security, web
     from app.api import auth, classes, health, progress, questions, quizzes, sources
     from app.config import load_config
     from app.errors import register_error_handlers
@@ -41,6 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
+    web.init_app(app)
     register_error_handlers(app)
     cli.init_app(app)
     return app

@@ -22,15 +22,18 @@ from app.schemas.questions import (
 )
 from app.services import question_bank
 
-blp = Blueprint("questions", __name__, description="The question bank (teachers only)")
+blp = Blueprint("questions", __name__, description="The question bank (keys: teachers only)")
 
 
 @blp.route("/api/banks", methods=["GET"])
-@requires("teacher")
+@requires()
 @blp.response(200, BankSchema(many=True))
 @blp.paginate(SelectPage)
 def list_banks() -> Select[Any]:
-    """Shared banks and your own, with their number of active questions."""
+    """Banks with their number of active questions: shared ones, and a teacher's own.
+
+    Learners see the shared banks, to choose what to practise; a bank holds no key.
+    """
     return question_bank.visible_banks(signed_in())
 
 

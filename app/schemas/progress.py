@@ -139,6 +139,9 @@ class QuizSummarySchema(ma.Schema):
     median = ma.fields.Float(allow_none=True)
     sd = ma.fields.Float(allow_none=True)
     cronbach_alpha = ma.fields.Float(allow_none=True)
+    histogram = ma.fields.List(
+        ma.fields.Integer(), metadata={"description": "Attempts per 10-point band of score %"}
+    )
 
 
 class QuizStatisticsSchema(ma.Schema):

@@ -131,6 +131,7 @@ class MyAssignmentSchema(ma.Schema):
     attempts_used = ma.fields.Integer()
     attempts_left = ma.fields.Integer(allow_none=True)
     in_progress_attempt_id = ma.fields.Integer(allow_none=True)
+    last_submitted_attempt_id = ma.fields.Integer(allow_none=True)
     grade = ma.fields.Float(
         allow_none=True,
         metadata={"description": "Percent, under the quiz's grading method; null until shown"},

@@ -242,6 +242,7 @@ class MyAssignment:
     attempts_used: int
     attempts_left: int | None
     in_progress_attempt_id: int | None
+    last_submitted_attempt_id: int | None
     grade: float | None
 
 
@@ -292,6 +293,9 @@ def my_assignments(
                 attempts_used=len(mine),
                 attempts_left=None if quiz.max_attempts is None else quiz.max_attempts - len(mine),
                 in_progress_attempt_id=open_attempt.id if open_attempt else None,
+                last_submitted_attempt_id=max(
+                    (a.id for a in mine if a.state == "submitted"), default=None
+                ),
                 grade=grade_under(quiz.grading, mine) if scores_visible(quiz, now) else None,
             )
         )

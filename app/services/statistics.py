@@ -110,6 +110,8 @@ class QuizSummary:
     median: float | None
     sd: float | None
     cronbach_alpha: float | None
+    # Attempts per 10-point band of the score in %: [0, 10), [10, 20), ... [90, 100].
+    histogram: list[int] = field(default_factory=lambda: [0] * 10)
 
 
 @dataclass
@@ -140,6 +142,8 @@ def quiz_statistics(session: Session, quiz: Quiz) -> QuizStatistics:
         sd=_pct(stats.stdev(totals)) if n_attempts > 1 else None,
         cronbach_alpha=None,
     )
+    for total in totals:
+        summary.histogram[min(9, int(total * 10))] += 1
 
     question_id = QuestionVersion.question_id
     rows = session.execute(

@@ -40,7 +40,7 @@ MATRIX = [
     Row("GET", "/api/sources", None, 200, 200, 200, 200),
     Row("GET", "/api/sources/{source}", None, 200, 200, 200, 200),
     Row("GET", "/api/sources/{source}/facts", None, 401, 403, 200, 200),
-    Row("GET", "/api/banks", None, 401, 403, 200, 200),
+    Row("GET", "/api/banks", None, 401, 200, 200, 200),
     Row("GET", "/api/questions", None, 401, 403, 200, 200),
     Row("GET", "/api/questions/{shared_question}", None, 401, 403, 200, 200),
     Row("GET", "/api/questions/{own_question}", None, 401, 403, 200, 404),

@@ -74,6 +74,7 @@ def test_item_statistics_match_the_hand_calculation(teacher: Any, taken: dict[st
         "median": 50.0,
         "sd": 43.03,
         "cronbach_alpha": 0.75,
+        "histogram": [1, 0, 0, 1, 0, 0, 1, 0, 0, 1],  # 0, 33.3, 66.7 and 100 %
     }
     by_id = {q["question_id"]: q for q in stats["questions"]}
     expected = [(75.0, 50.0, 52.22, 10.0), (50.0, 57.74, 70.71, 20.0), (25.0, 50.0, 52.22, 30.0)]

@@ -1,0 +1,187 @@
+// One input per question type, each usable with the keyboard alone.
+import { h, uid } from "./ui.js";
+
+const TYPE_NAMES = {
+  single_choice: "Choose one",
+  multiple_choice: "Choose all that apply",
+  true_false: "True or false",
+  numeric: "A number",
+  short_text: "A short answer",
+  matching: "Match each statement",
+  ordering: "Put in order",
+  cloze: "Fill in the blanks",
+  find_evidence: "Find the evidence",
+};
+
+export const typeName = (type) => TYPE_NAMES[type] || type;
+
+function choiceList(item, multiple, saved, onAnswer) {
+  const name = uid("q");
+  const inputs = item.content.options.map((option) => {
+    const checked = multiple ? (saved?.choices || []).includes(option.id) : saved?.choice === option.id;
+    const input = h("input", { type: multiple ? "checkbox" : "radio", name, value: option.id, checked });
+    input.addEventListener("change", () => {
+      if (multiple) onAnswer({ choices: inputs.filter((i) => i.checked).map((i) => i.value) });
+      else onAnswer({ choice: input.value });
+    });
+    return input;
+  });
+  return inputs.map((input, i) => h("label", { class: "choice" }, input, item.content.options[i].text));
+}
+
+function trueFalse(saved, onAnswer) {
+  const name = uid("q");
+  return [true, false].map((value) => {
+    const input = h("input", { type: "radio", name, value: String(value), checked: saved?.value === value });
+    input.addEventListener("change", () => onAnswer({ value }));
+    return h("label", { class: "choice" }, input, value ? "True" : "False");
+  });
+}
+
+function debounced(fn, ms = 600) {
+  let timer;
+  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+}
+
+function numeric(item, saved, onAnswer) {
+  const input = h("input", { type: "number", step: "any", inputmode: "decimal", value: saved?.value ?? "" });
+  const send = debounced(() => { if (input.value !== "") onAnswer({ value: Number(input.value) }); });
+  input.addEventListener("input", send);
+  const unit = item.content.unit ? ` (${item.content.unit})` : "";
+  input.id = uid();
+  return [h("label", { for: input.id }, `Your answer${unit}`), input];
+}
+
+function shortText(saved, onAnswer) {
+  const input = h("input", { type: "text", value: saved?.text ?? "", autocomplete: "off", maxlength: "2000" });
+  input.addEventListener("input", debounced(() => onAnswer({ text: input.value })));
+  input.id = uid();
+  return [h("label", { for: input.id }, "Your answer"), input];
+}
+
+function matching(item, saved, onAnswer) {
+  const selects = item.content.prompts.map((prompt) => {
+    const select = h("select", { id: uid(), "data-prompt": prompt.id },
+      h("option", { value: "" }, "Choose…"),
+      item.content.options.map((o) => h("option", { value: o.id, selected: saved?.pairs?.[prompt.id] === o.id }, o.text)));
+    select.addEventListener("change", () => {
+      const pairs = {};
+      for (const s of selects) if (s.value) pairs[s.dataset.prompt] = s.value;
+      onAnswer({ pairs });
+    });
+    return select;
+  });
+  return item.content.prompts.map((prompt, i) =>
+    h("div", { class: "card" }, h("label", { for: selects[i].id }, prompt.text), selects[i]));
+}
+
+function ordering(item, saved, onAnswer) {
+  const byId = Object.fromEntries(item.content.items.map((i) => [i.id, i]));
+  let order = saved?.order?.length ? [...saved.order] : item.content.items.map((i) => i.id);
+  const list = h("ol", { class: "ordering" });
+  const draw = (focusId, direction) => {
+    list.replaceChildren(...order.map((id, index) => h("li", {},
+      h("span", {}, byId[id].text, " "),
+      h("button", { type: "button", class: "secondary", "data-move": `${id}:up`, disabled: index === 0,
+        "aria-label": `Move up: ${byId[id].text}`, onclick: () => move(index, -1) }, "↑ Up"),
+      " ",
+      h("button", { type: "button", class: "secondary", "data-move": `${id}:down`, disabled: index === order.length - 1,
+        "aria-label": `Move down: ${byId[id].text}`, onclick: () => move(index, 1) }, "↓ Down"))));
+    if (focusId) {
+      const target = list.querySelector(`[data-move="${focusId}:${direction}"]`) ||
+        list.querySelector(`[data-move^="${focusId}:"]:not([disabled])`);
+      if (target) target.focus();
+    }
+  };
+  const move = (index, delta) => {
+    const id = order[index];
+    [order[index], order[index + delta]] = [order[index + delta], order[index]];
+    draw(id, delta < 0 ? "up" : "down");
+    onAnswer({ order: [...order] });
+  };
+  draw();
+  const save = h("button", { type: "button", class: "secondary", onclick: () => onAnswer({ order: [...order] }) },
+    "Save this order");
+  return [list, save];
+}
+
+function cloze(item, saved, onAnswer) {
+  const inputs = [];
+  const parts = [];
+  item.content.segments.forEach((segment, i) => {
+    parts.push(segment);
+    if (i < item.content.segments.length - 1) {
+      const input = h("input", { type: "text", "aria-label": `Blank ${i + 1}`, value: saved?.blanks?.[i] ?? "",
+        autocomplete: "off" });
+      input.addEventListener("input", debounced(() => onAnswer({ blanks: inputs.map((x) => x.value) })));
+      inputs.push(input);
+      parts.push(input);
+    }
+  });
+  return [h("p", { class: "cloze" }, parts)];
+}
+
+// Code point offsets (the API's) from UTF-16 ones (the browser's).
+const codePoints = (text, index) => Array.from(text.slice(0, index)).length;
+
+function findEvidence(item, saved, onAnswer, source) {
+  const area = h("textarea", { class: "source", readonly: true, id: uid(), spellcheck: "false" });
+  area.value = source || "";
+  const chosen = h("p", { class: "muted", "aria-live": "polite" },
+    saved ? `Saved passage: “${Array.from(source || "").slice(saved.start, saved.end).join("")}”` : "No passage chosen yet.");
+  const use = h("button", { type: "button", onclick: () => {
+    const start = codePoints(area.value, area.selectionStart);
+    const end = codePoints(area.value, area.selectionEnd);
+    if (end <= start) { chosen.textContent = "Select a passage in the article first (Shift + arrow keys)."; return; }
+    chosen.textContent = `Chosen passage: “${Array.from(area.value).slice(start, end).join("")}”`;
+    onAnswer({ start, end });
+  } }, "Use the selected passage");
+  // Typing a phrase selects it in the article: the keyboard's way to a passage far down.
+  const phrase = h("input", { type: "search", id: uid(), autocomplete: "off" });
+  const find = h("button", { type: "button", class: "secondary", onclick: () => {
+    let at = area.value.indexOf(phrase.value);
+    if (at < 0) at = area.value.toLowerCase().indexOf(phrase.value.toLowerCase());
+    if (!phrase.value || at < 0) { chosen.textContent = "That phrase is not in the article."; return; }
+    area.focus();
+    area.setSelectionRange(at, at + phrase.value.length);
+    chosen.textContent = "Found and selected; adjust with Shift + arrow keys, then use it.";
+  } }, "Select it in the article");
+  return [h("label", { for: area.id }, "The article: select the passage with the mouse or Shift + arrow keys"),
+    area, h("label", { for: phrase.id }, "Or type a phrase from the passage"),
+    h("div", { class: "row" }, phrase, find), use, chosen];
+}
+
+export function renderInputs(item, saved, onAnswer, source) {
+  switch (item.type) {
+    case "single_choice": return choiceList(item, false, saved, onAnswer);
+    case "multiple_choice": return choiceList(item, true, saved, onAnswer);
+    case "true_false": return trueFalse(saved, onAnswer);
+    case "numeric": return numeric(item, saved, onAnswer);
+    case "short_text": return shortText(saved, onAnswer);
+    case "matching": return matching(item, saved, onAnswer);
+    case "ordering": return ordering(item, saved, onAnswer);
+    case "cloze": return cloze(item, saved, onAnswer);
+    case "find_evidence": return findEvidence(item, saved, onAnswer, source);
+    default: return [h("p", {}, `Unknown question type ${item.type}`)];
+  }
+}
+
+// A readable form of a response (the learner's or the correct one) for the review.
+export function describe(item, response) {
+  if (!response) return "(no answer)";
+  const c = item.content;
+  const text = (list, id) => (list || []).find((o) => o.id === id)?.text ?? id;
+  switch (item.type) {
+    case "single_choice": return text(c.options, response.choice);
+    case "multiple_choice": return (response.choices || []).map((id) => text(c.options, id)).join("; ") || "(none)";
+    case "true_false": return response.value ? "True" : "False";
+    case "numeric": return String(response.value);
+    case "short_text": return response.text;
+    case "matching": return Object.entries(response.pairs || {})
+      .map(([p, o]) => `${text(c.prompts, p)} → ${text(c.options, o)}`).join("; ");
+    case "ordering": return (response.order || []).map((id, i) => `${i + 1}. ${text(c.items, id)}`).join("  ");
+    case "cloze": return (response.blanks || []).join(" | ");
+    case "find_evidence": return `characters ${response.start}–${response.end}`;
+    default: return JSON.stringify(response);
+  }
+}

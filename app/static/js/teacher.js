@@ -1,0 +1,179 @@
+// The teacher's pages: classes, the bank, building and assigning quizzes, their figures.
+import { get, post } from "./api.js";
+import { barChart } from "./charts.js";
+import { typeName } from "./questions.js";
+import { announce, field, h, page, percent, showError } from "./ui.js";
+
+const TYPES = ["single_choice", "multiple_choice", "true_false", "numeric", "short_text", "matching",
+  "ordering", "cloze", "find_evidence"];
+const option = (value, label = value) => h("option", { value }, label);
+
+export async function teacherHome() {
+  const [classes, quizzes] = await Promise.all([get("/api/classes?page_size=100"), get("/api/quizzes?page_size=100")]);
+  const name = h("input", { type: "text", required: true, maxlength: "120" });
+  const create = h("form", { class: "card row", onsubmit: async (event) => {
+    event.preventDefault();
+    try {
+      const made = await post("/api/classes", { name: name.value });
+      announce(`Class ${made.name} created; its join code is ${made.join_code}.`);
+      location.hash = `#/class/${made.id}`;
+    } catch (error) { showError(error); }
+  } }, field("New class name", name), h("button", {}, "Create class"));
+  page("Teaching",
+    h("h2", {}, "Classes"), create,
+    h("ul", {}, classes.map((c) => h("li", {}, h("a", { href: `#/class/${c.id}` }, c.name),
+      ` · join code `, h("code", { class: "key" }, c.join_code), ` · ${c.member_count} learner(s)`))),
+    h("h2", {}, "Quizzes"),
+    h("p", {}, h("a", { class: "button", href: "#/quiz/new" }, "Build a quiz"), " ", h("a", { href: "#/bank" }, "Browse the bank")),
+    h("ul", {}, quizzes.map((q) => h("li", {}, h("a", { href: `#/quiz/${q.id}` }, q.title)))));
+}
+
+export async function classView(classId) {
+  const [info, members, grid] = await Promise.all([
+    get(`/api/classes/${classId}`), get(`/api/classes/${classId}/members?page_size=100`),
+    get(`/api/classes/${classId}/progress`)]);
+  const code = h("code", { class: "key", "data-join-code": "" }, info.join_code);
+  page(info.name,
+    h("p", {}, "Join code: ", code, " ",
+      h("button", { type: "button", class: "secondary", onclick: async () => {
+        const fresh = await post(`/api/classes/${classId}/join-code`);
+        code.textContent = fresh.join_code;
+        announce(`New join code ${fresh.join_code}.`);
+      } }, "New code")),
+    h("h2", {}, "Learners"),
+    h("ul", {}, members.map((m) => h("li", {}, `${m.display_name} (${m.email})`))),
+    h("h2", {}, "Grades and mastery"),
+    h("p", {}, h("a", { href: `/api/classes/${classId}/gradebook.csv`, download: "" }, "Download the gradebook (CSV)")),
+    h("table", { "data-grid": "" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Learner"),
+        grid.quizzes.map((q) => h("th", { scope: "col" }, q.title)),
+        grid.tags.map((t) => h("th", { scope: "col" }, `${t} (accuracy)`)))),
+      h("tbody", {}, grid.learners.map((l) => h("tr", {}, h("th", { scope: "row" }, l.display_name),
+        grid.quizzes.map((q) => h("td", {}, percent(l.grades[q.id]))),
+        grid.tags.map((t) => h("td", {}, l.tags[t] ? percent(100 * l.tags[t].accuracy) : "–")))))));
+}
+
+function questionTable(questions, selectable) {
+  return h("table", {}, h("thead", {}, h("tr", {},
+    selectable ? h("th", { scope: "col" }, "Pick") : null,
+    ["Prompt", "Type", "Difficulty", "Tags", "Answer key"].map((t) => h("th", { scope: "col" }, t)))),
+  h("tbody", {}, questions.map((q) => h("tr", {},
+    selectable ? h("td", {}, h("input", { type: "checkbox", value: q.id, "aria-label": `Pick: ${q.prompt}` })) : null,
+    h("td", {}, q.prompt), h("td", {}, typeName(q.type)), h("td", {}, q.difficulty), h("td", {}, q.tags.join(", ")),
+    h("td", {}, h("code", { class: "key" }, JSON.stringify(q.answer_key)))))));
+}
+
+function filters(onChange) {
+  const type = h("select", {}, option("", "any type"), TYPES.map((t) => option(t, typeName(t))));
+  const tag = h("input", { type: "text" });
+  const difficulty = h("select", {}, option("", "any"), ["easy", "medium", "hard"].map((d) => option(d)));
+  const text = h("input", { type: "search" });
+  const form = h("form", { class: "card row", onsubmit: (e) => { e.preventDefault(); onChange(query()); } },
+    field("Type", type), field("Tag", tag), field("Difficulty", difficulty), field("Text", text),
+    h("button", {}, "Filter"));
+  const query = () => {
+    const params = new URLSearchParams({ page_size: "100" });
+    if (type.value) params.set("type", type.value);
+    if (tag.value) params.set("tag", tag.value);
+    if (difficulty.value) params.set("difficulty", difficulty.value);
+    if (text.value) params.set("q", text.value);
+    return `/api/questions?${params}`;
+  };
+  return { form, query };
+}
+
+export async function bankView() {
+  const results = h("div");
+  const { form, query } = filters(async (url) => {
+    try { results.replaceChildren(questionTable(await get(url), false)); } catch (error) { showError(error); }
+  });
+  page("The question bank", form, results);
+  results.replaceChildren(questionTable(await get(query()), false));
+}
+
+export async function quizBuilder() {
+  const [banks, classes] = await Promise.all([get("/api/banks"), get("/api/classes?page_size=100")]);
+  const picked = new Set();
+  const results = h("div", { onchange: (e) => {
+    if (e.target.type === "checkbox") e.target.checked ? picked.add(Number(e.target.value)) : picked.delete(Number(e.target.value));
+  } });
+  const { form: filterForm, query } = filters(async (url) => results.replaceChildren(questionTable(await get(url), true)));
+  const title = h("input", { type: "text", required: true, maxlength: "200" });
+  const drawBank = h("select", {}, option("", "no draw"), banks.map((b) => option(b.id, b.title)));
+  const drawTag = h("input", { type: "text" });
+  const drawCount = h("input", { type: "number", min: "1", value: "5" });
+  const timeLimit = h("input", { type: "number", min: "1", placeholder: "none" });
+  const attempts = h("input", { type: "number", min: "1", placeholder: "unlimited" });
+  const grading = h("select", {}, ["highest", "average", "first", "last"].map((g) => option(g)));
+  const feedback = h("select", {}, ["on_submit", "immediate", "after_close"].map((f) => option(f, f.replace("_", " "))));
+  const closes = h("input", { type: "datetime-local" });
+  const shuffle = h("input", { type: "checkbox" });
+  const classSelect = h("select", {}, classes.map((c) => option(c.id, c.name)));
+  const save = h("form", { class: "card", onsubmit: async (event) => {
+    event.preventDefault();
+    const body = { title: title.value, question_ids: [...picked], grading: grading.value, feedback: feedback.value,
+      shuffle_questions: shuffle.checked };
+    if (drawBank.value) body.draw = [{ bank: Number(drawBank.value), tag: drawTag.value || null, count: Number(drawCount.value) }];
+    if (timeLimit.value) body.time_limit_s = Number(timeLimit.value) * 60;
+    if (attempts.value) body.max_attempts = Number(attempts.value);
+    if (closes.value) body.closes_at = new Date(closes.value).toISOString();
+    try {
+      const quiz = await post("/api/quizzes", body);
+      if (classSelect.value) await post(`/api/quizzes/${quiz.id}/assignments`, { class_id: Number(classSelect.value) });
+      announce(`Quiz ${quiz.title} created and assigned.`);
+      location.hash = `#/quiz/${quiz.id}`;
+    } catch (error) { showError(error); }
+  } },
+  field("Title", title),
+  h("fieldset", {}, h("legend", {}, "Draw at random per attempt (optional)"),
+    h("div", { class: "row" }, field("Bank", drawBank), field("Tag", drawTag), field("How many", drawCount))),
+  h("fieldset", {}, h("legend", {}, "Settings"), h("div", { class: "row" },
+    field("Time limit (minutes)", timeLimit), field("Attempts allowed", attempts), field("Grade by", grading),
+    field("Feedback", feedback), field("Closes at", closes),
+    h("div", {}, h("label", { class: "choice" }, shuffle, "Shuffle the questions")))),
+  field("Assign to class", classSelect),
+  h("button", {}, "Create and assign"));
+  page("Build a quiz", h("h2", {}, "Pick questions"), filterForm, results, h("h2", {}, "Quiz"), save);
+  results.replaceChildren(questionTable(await get(query()), true));
+}
+
+export async function quizView(quizId) {
+  const [quiz, stats, classes] = await Promise.all([
+    get(`/api/quizzes/${quizId}`), get(`/api/quizzes/${quizId}/statistics`), get("/api/classes?page_size=100")]);
+  const classSelect = h("select", {}, classes.map((c) => option(c.id, c.name)));
+  const due = h("input", { type: "datetime-local" });
+  const assign = h("form", { class: "card row", onsubmit: async (event) => {
+    event.preventDefault();
+    try {
+      await post(`/api/quizzes/${quizId}/assignments`, { class_id: Number(classSelect.value),
+        due_at: due.value ? new Date(due.value).toISOString() : null });
+      announce("Assigned.");
+    } catch (error) { showError(error); }
+  } }, field("Assign to class", classSelect), field("Due", due), h("button", {}, "Assign"));
+  const bands = stats.quiz.histogram.map((_, i) => `${i * 10}–${i === 9 ? 100 : i * 10 + 9} %`);
+  page(quiz.title,
+    h("p", {}, `Grading: ${quiz.grading} · feedback: ${quiz.feedback.replace("_", " ")} · `,
+      `${quiz.questions.length} fixed question(s), ${quiz.draw.length} draw rule(s)`),
+    assign,
+    h("h2", {}, "Statistics"),
+    h("p", { "data-summary": "" }, `${stats.quiz.attempts} attempt(s) · mean ${percent(stats.quiz.mean)} · median `,
+      `${percent(stats.quiz.median)} · SD ${percent(stats.quiz.sd)} · Cronbach's alpha ${stats.quiz.cronbach_alpha ?? "–"}`),
+    barChart({ title: "Scores (attempts per band)", labels: bands, values: stats.quiz.histogram,
+      max: Math.max(1, ...stats.quiz.histogram) }),
+    stats.questions.length
+      ? barChart({ title: "Facility per question", labels: stats.questions.map((q, i) => `Q${i + 1} ${typeName(q.type)}`),
+        values: stats.questions.map((q) => Math.round(q.facility ?? 0)), unit: " %" })
+      : h("p", {}, "No submitted attempts yet."),
+    h("table", {}, h("thead", {}, h("tr", {}, ["Question", "Facility", "SD", "Discrimination", "Mean time", "Options chosen"]
+      .map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, stats.questions.map((q) => h("tr", {}, h("td", {}, q.prompt), h("td", {}, percent(q.facility)),
+      h("td", {}, percent(q.sd)), h("td", {}, percent(q.discrimination)),
+      h("td", {}, q.mean_time_s === null ? "–" : `${q.mean_time_s} s`),
+      h("td", {}, q.options.map((o) => `${o.text}${o.correct ? " ✓" : ""}: ${o.count}`).join("; ")))))),
+    h("h2", {}, "Facts the class gets wrong"),
+    h("table", {}, h("thead", {}, h("tr", {}, ["Fact", "Evidence", "Learners right"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, [...stats.facts].sort((a, b) => (a.share_right ?? 0) - (b.share_right ?? 0)).map((f) =>
+        h("tr", {}, h("td", {}, f.statement), h("td", {}, h("q", {}, f.evidence_text)),
+          h("td", {}, `${f.learners_right} / ${f.learners}`))))));
+}
+
