@@ -75,19 +75,24 @@ class DrawRuleOutSchema(ma.Schema):
     points = ma.fields.Float()
 
 
-class QuizSchema(ma.Schema):
-    """A quiz as its teacher sees it."""
+class LearnerQuizSchema(ma.Schema):
+    """What a learner may know of a quiz before taking it: settings, never questions."""
 
     id = ma.fields.Integer()
     title = ma.fields.String()
     time_limit_s = ma.fields.Integer(allow_none=True)
     max_attempts = ma.fields.Integer(allow_none=True)
     grading = ma.fields.String()
-    shuffle_questions = ma.fields.Boolean()
-    shuffle_options = ma.fields.Boolean()
     feedback = ma.fields.String()
     opens_at = ma.fields.AwareDateTime(allow_none=True)
     closes_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class QuizSchema(LearnerQuizSchema):
+    """A quiz as its teacher sees it: with what it asks."""
+
+    shuffle_questions = ma.fields.Boolean()
+    shuffle_options = ma.fields.Boolean()
     created_at = ma.fields.AwareDateTime()
     questions = ma.fields.List(ma.fields.Nested(QuizQuestionSchema))
     draw = ma.fields.List(ma.fields.Nested(DrawRuleOutSchema), attribute="draw_rules")
@@ -104,19 +109,6 @@ class AssignmentSchema(ma.Schema):
     class_id = ma.fields.Integer()
     due_at = ma.fields.AwareDateTime(allow_none=True)
     created_at = ma.fields.AwareDateTime()
-
-
-class LearnerQuizSchema(ma.Schema):
-    """What a learner may know of a quiz before taking it: settings, never questions."""
-
-    id = ma.fields.Integer()
-    title = ma.fields.String()
-    time_limit_s = ma.fields.Integer(allow_none=True)
-    max_attempts = ma.fields.Integer(allow_none=True)
-    grading = ma.fields.String()
-    feedback = ma.fields.String()
-    opens_at = ma.fields.AwareDateTime(allow_none=True)
-    closes_at = ma.fields.AwareDateTime(allow_none=True)
 
 
 class MyAssignmentSchema(ma.Schema):

@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -43,6 +42,7 @@ from app.services.progress import (
     record_answers,
 )
 from app.services.quizzes import draw_candidates, is_assigned
+from app.services.upsert import upsert
 
 # Responses arriving this long after the deadline still count (network latency, clock skew).
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -398,15 +398,6 @@ def review(session: Session, viewer: User, attempt: Attempt, now: datetime) -> A
 # --- save and submit -------------------------------------------------------------------------
 
 
-def _upsert_response(session: Session, item_id: int, response: dict[str, Any], now: datetime):
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(Response).values(attempt_item_id=item_id, response=response, saved_at=now)
-    return stmt.on_conflict_do_update(
-        index_elements=[Response.attempt_item_id],
-        set_={"response": stmt.excluded.response, "saved_at": stmt.excluded.saved_at},
-    )
-
-
 def save_response(
     session: Session,
     learner: User,
@@ -444,7 +435,10 @@ def save_response(
     problem = response_problem(row.type, row.content, response)
     if problem is not None:
         raise InvalidContentError(problem, errors={"json": {"response": [problem]}})
-    session.execute(_upsert_response(session, item_id, response, now))
+    session.execute(
+        upsert(session, Response, [Response.attempt_item_id], ["response", "saved_at"]),
+        {"attempt_item_id": item_id, "response": response, "saved_at": now},
+    )
     session.commit()
     result = None
     if row.feedback == "immediate":

@@ -12,10 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -32,6 +30,7 @@ from app.models import (
 from app.models.content import QuestionVersion
 from app.services import scheduling
 from app.services.quizzes import grade_under, scores_visible
+from app.services.upsert import upsert
 
 
 @dataclass(frozen=True)
@@ -104,25 +103,6 @@ def record_answers(
         session.execute(FactReview.__table__.insert(), reviews)  # type: ignore[attr-defined]
 
 
-def _upsert_cards(session: Session, rows: list[dict[str, Any]]) -> None:
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(FactCard)
-    columns = (
-        "state",
-        "step",
-        "stability",
-        "difficulty",
-        "due",
-        "last_review",
-        "last_question_type",
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[FactCard.learner_id, FactCard.fact_id],
-        set_={c: getattr(stmt.excluded, c) for c in columns},
-    )
-    session.execute(stmt, rows)
-
-
 def load_cards(
     session: Session, learner_id: int, fact_ids: Iterable[int] | None = None
 ) -> dict[int, FactCard]:
@@ -181,7 +161,18 @@ def apply_visible_reviews(
         }
         for fact_id, state in states.items()
     ]
-    _upsert_cards(session, rows)
+    columns = [
+        "state",
+        "step",
+        "stability",
+        "difficulty",
+        "due",
+        "last_review",
+        "last_question_type",
+    ]
+    session.execute(
+        upsert(session, FactCard, [FactCard.learner_id, FactCard.fact_id], columns), rows
+    )
     session.execute(
         update(FactReview)
         .where(FactReview.id.in_([r.id for r in pending]))

@@ -257,6 +257,24 @@ def test_a_malformed_response_is_a_422_that_says_what_was_expected(
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
 
 
+def test_a_saved_answer_is_committed_at_once(
+    teacher: Any, learner: Any, nine: list[dict[str, Any]], clock: Any, db: Any
+) -> None:
+    """A response is durable when PUT returns: another connection (as after a crash of the
+    app process) already sees it."""
+    class_id = classroom(teacher, learner)
+    quiz_id = assigned_quiz(teacher, class_id, [q["id"] for q in nine])
+    attempt = start(learner, quiz_id)
+    right = correct_answers(teacher, attempt["id"])
+    item_id = next(iter(right))
+    assert put(learner, attempt["id"], item_id, right[item_id]).status_code == 200
+    with db.engine.connect() as other_connection:
+        stored = other_connection.execute(
+            select(Response.response).where(Response.attempt_item_id == item_id)
+        ).scalar_one()
+    assert stored == right[item_id]
+
+
 def test_last_write_wins(
     teacher: Any, learner: Any, nine: list[dict[str, Any]], clock: Any
 ) -> None:
