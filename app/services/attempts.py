@@ -41,7 +41,7 @@ from app.services.progress import (
     facts_of_versions,
     record_answers,
 )
-from app.services.quizzes import draw_candidates, is_assigned
+from app.services.quizzes import draw_candidates, is_assigned, scores_visible
 from app.services.upsert import upsert
 
 # Responses arriving this long after the deadline still count (network latency, clock skew).
@@ -58,11 +58,7 @@ def item_result_visible(quiz: Quiz, attempt: Attempt, answered: bool, now: datet
 
 
 def score_visible(quiz: Quiz, attempt: Attempt, now: datetime) -> bool:
-    if attempt.state != "submitted":
-        return False
-    if quiz.feedback == "after_close":
-        return quiz.closes_at is not None and now >= quiz.closes_at
-    return True
+    return attempt.state == "submitted" and scores_visible(quiz, now)
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,18 @@ def _candidates(session: Session, bank_id: int, tag: str | None) -> list[tuple[i
     return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
 
 
+def _shown_content(session: Session, version: QuestionVersion) -> dict[str, Any]:
+    """The content as practice shows it (the bank's order), the same when served and graded."""
+    return present_content(
+        version.type,
+        version.content,
+        version.answer_key,
+        random.Random(0),
+        False,
+        source_locations(session),
+    )
+
+
 def _state(session: Session, learner_id: int) -> PracticeState:
     state = session.get(PracticeState, learner_id)
     if state is None:
@@ -156,10 +168,7 @@ def next_question(
     version = session.scalar(
         select(QuestionVersion).join(Question.current).where(Question.id == question_id)
     )
-    sources = source_locations(session)
-    content = present_content(
-        version.type, version.content, version.answer_key, rng, False, sources
-    )
+    content = _shown_content(session, version)
     state.question_id, state.question_version_id = question_id, version.id
     state.fact_id, state.served_at = fact_id, now
     session.commit()
@@ -187,10 +196,7 @@ def answer(
     if state is None or state.question_id != question_id or state.question_version_id is None:
         raise ConflictError("Answer the question that /api/practice/next gave you.")
     version = session.get(QuestionVersion, state.question_version_id)
-    sources = source_locations(session)
-    content = present_content(
-        version.type, version.content, version.answer_key, random.Random(0), False, sources
-    )
+    content = _shown_content(session, version)
     problem = response_problem(version.type, content, response)
     if problem is not None:
         raise InvalidContentError(problem, errors={"json": {"response": [problem]}})
