@@ -33,6 +33,17 @@ from app.services.content_docs import Catalog
 QUESTIONS_DIR = PROJECT_ROOT / "questions"
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line per test family (authorisation, schemathesis, bad inputs, saves lost)."""
+    from summary import LINES
+
+    if LINES:
+        terminalreporter.section("test families")
+        for family, lines in LINES.items():
+            for line in lines:
+                terminalreporter.write_line(f"{family}: {line}")
+
+
 def _postgres_unavailable(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"PostgreSQL tests must run under CI=true, but {reason}")
