@@ -19,6 +19,7 @@ from app.extensions import db
 from app.services.bank_loader import load_catalog
 
 CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "e2e-long-password"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
@@ -112,3 +113,25 @@ def sign_in(page: Any, base: str, email: str, password: str) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Sign out").wait_for()
+
+
+class ApiUser:
+    """A person set up through the API (test client on the live app's database)."""
+
+    def __init__(self, app: Flask, role: str, name: str) -> None:
+        self.client = app.test_client()
+        self.email = f"{name}@example.test"
+        body = {"email": self.email, "password": PASSWORD, "display_name": name, "role": role}
+        assert self.client.post("/api/auth/register", json=body).status_code == 201
+        login = self.client.post(
+            "/api/auth/login", json={"email": self.email, "password": PASSWORD}
+        )
+        self.csrf = login.get_json()["csrf_token"]
+
+    def get(self, path: str) -> Any:
+        return self.client.get(path).get_json()
+
+    def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        response = self.client.post(path, json=body or {}, headers={"X-CSRF-Token": self.csrf})
+        assert response.status_code < 300, response.get_json()
+        return response.get_json()

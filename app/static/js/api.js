@@ -26,7 +26,7 @@ export function setCsrf(token) { csrfToken = token; }
 // The server's time, as told by the Date header of its last answer.
 export function serverNow() { return new Date(Date.now() + skewMs); }
 
-export async function api(method, path, body) {
+export async function api(method, path, body, { keepalive = false } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
@@ -35,6 +35,7 @@ export async function api(method, path, body) {
     headers,
     credentials: "same-origin",
     body: body === undefined ? undefined : JSON.stringify(body),
+    keepalive, // lets a save finish while the page is being left
   });
   const date = response.headers.get("Date");
   if (date) skewMs = new Date(date).getTime() - Date.now();
@@ -47,5 +48,5 @@ export async function api(method, path, body) {
 
 export const get = (path) => api("GET", path);
 export const post = (path, body) => api("POST", path, body ?? {});
-export const put = (path, body) => api("PUT", path, body);
+export const put = (path, body, options) => api("PUT", path, body, options);
 export const patch = (path, body) => api("PATCH", path, body);

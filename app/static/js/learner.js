@@ -1,7 +1,8 @@
 // The learner's pages: assignments, taking a quiz, review, practice, progress.
-import { ApiError, get, post, put, serverNow } from "./api.js";
+import { ApiError, get, post, serverNow } from "./api.js";
 import { barChart } from "./charts.js";
 import { describe, renderInputs, typeName } from "./questions.js";
+import { ItemSaver, track } from "./saving.js";
 import { announce, field, h, highlighted, page, percent, showError } from "./ui.js";
 
 const sources = new Map();
@@ -57,36 +58,6 @@ async function start(quizId) {
   } catch (error) { showError(error); }
 }
 
-// Saves an answer now, and again after a network failure, showing where it stands.
-function saver(attemptId, itemId, status, onResult) {
-  let latest = null;
-  let timer = null;
-  const send = async (tries) => {
-    const response = latest;
-    status.textContent = "Saving…";
-    try {
-      const saved = await put(`/api/attempts/${attemptId}/responses/${itemId}`, { response });
-      if (response !== latest) return; // a newer answer is on its way
-      status.textContent = "Saved ✓";
-      status.className = "status ok";
-      onResult(saved.result);
-    } catch (error) {
-      if (error instanceof ApiError) {
-        status.textContent = `Not saved: ${error.message}`;
-        status.className = "status bad";
-        announce(`Not saved: ${error.message}`);
-        return;
-      }
-      const wait = Math.min(8000, 1000 * 2 ** tries);
-      status.className = "status bad";
-      status.replaceChildren(`Not saved (no connection). Retrying in ${wait / 1000} s… `,
-        h("button", { type: "button", class: "secondary", onclick: () => { clearTimeout(timer); send(0); } }, "Retry now"));
-      timer = setTimeout(() => send(tries + 1), wait);
-    }
-  };
-  return (response) => { latest = response; clearTimeout(timer); send(0); };
-}
-
 function resultBlock(result, item, source) {
   if (!result) return h("div");
   const spans = result.evidence.map((e) => ({ start: e.start, end: e.end }));
@@ -117,25 +88,63 @@ export async function attemptView(attemptId) {
     };
     tick();
   }
+  const savers = [];
   const cards = attempt.items.map((item, index) => {
     const status = h("span", { class: "status", "aria-live": "polite" }, item.response ? "Saved ✓" : "");
+    if (item.response) status.className = "status ok";
     const result = h("div");
-    const save = saver(attempt.id, item.id, status, (r) => result.replaceChildren(resultBlock(r, item, source)));
-    const body = renderInputs(item, item.response, save, source);
+    const saver = new ItemSaver({ attemptId: attempt.id, itemId: item.id, number: index + 1, status,
+      onResult: (r) => result.replaceChildren(resultBlock(r, item, source)) });
+    savers.push(saver);
+    const body = renderInputs(item, item.response, (response, how) => saver.answer(response, how), source);
     if (item.result) result.replaceChildren(resultBlock(item.result, item, source));
     return h("fieldset", { class: "card", "data-type": item.type, "data-item": item.id },
       h("legend", {}, `Question ${index + 1} · ${typeName(item.type)}`),
       h("p", {}, item.prompt), body, h("div", {}, status), result);
   });
+  track(savers);
+  const note = h("p", { class: "muted", "data-submit-note": "" });
   const submit = h("button", { type: "button", onclick: async () => {
     submit.disabled = true;
+    showError(null);
+    cards.forEach((card) => card.classList.remove("unsaved"));
+    note.className = "muted";
+    note.replaceChildren("Saving your answers…");
+    announce("Saving your answers…");
+    // Nothing is submitted until every answer given is saved: typed ones, ones on their way
+    // and ones waiting to be retried.
+    const saved = await Promise.all(savers.map((saver) => saver.flush()));
+    const unsaved = savers.filter((_, i) => !saved[i]);
+    if (unsaved.length) {
+      unsaved.forEach((saver) => cards[saver.number - 1].classList.add("unsaved"));
+      const which = unsaved.map((saver) => `question ${saver.number} (${saver.reason()})`).join(", ");
+      const message = `Not submitted: your ${unsaved.length > 1 ? "answers to" : "answer to"} ${which} ` +
+        "could not be saved. Check the question and your connection, then press Submit again.";
+      note.className = "bad";
+      note.replaceChildren(message);
+      // The server no longer takes answers (time is up, or the attempt is closed): say where the
+      // saved ones are graded rather than leave the learner pressing Submit.
+      if (unsaved.some((saver) => saver.error instanceof ApiError && saver.error.status === 409)) {
+        note.append(" ", h("a", { href: `#/result/${attempt.id}` }, "See my result"));
+      }
+      showError(message);
+      submit.disabled = false;
+      submit.focus();
+      return;
+    }
+    note.replaceChildren("Submitting…");
     try {
       await post(`/api/attempts/${attempt.id}/submit`);
       location.hash = `#/result/${attempt.id}`;
-    } catch (error) { showError(error); submit.disabled = false; }
+    } catch (error) {
+      note.replaceChildren();
+      showError(error);
+      submit.disabled = false;
+      submit.focus();
+    }
   } }, "Submit my answers");
   page(attempt.quiz_title, timer, h("p", { class: "muted" }, "Each answer is saved as you give it."),
-    ...cards, submit);
+    ...cards, h("div", { class: "submit" }, submit, note));
 }
 
 export async function resultView(attemptId) {

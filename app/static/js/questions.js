@@ -15,6 +15,10 @@ const TYPE_NAMES = {
 
 export const typeName = (type) => TYPE_NAMES[type] || type;
 
+// Every change is passed on at once; typed ones say so, and whoever saves them waits for a
+// pause in typing (onAnswer(response, { typing: true })).
+const TYPING = Object.freeze({ typing: true });
+
 function choiceList(item, multiple, saved, onAnswer) {
   const name = uid("q");
   const inputs = item.content.options.map((option) => {
@@ -38,15 +42,11 @@ function trueFalse(saved, onAnswer) {
   });
 }
 
-function debounced(fn, ms = 600) {
-  let timer;
-  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
-}
-
 function numeric(item, saved, onAnswer) {
   const input = h("input", { type: "number", step: "any", inputmode: "decimal", value: saved?.value ?? "" });
-  const send = debounced(() => { if (input.value !== "") onAnswer({ value: Number(input.value) }); });
-  input.addEventListener("input", send);
+  input.addEventListener("input", () => {
+    if (input.value !== "") onAnswer({ value: Number(input.value) }, TYPING);
+  });
   const unit = item.content.unit ? ` (${item.content.unit})` : "";
   input.id = uid();
   return [h("label", { for: input.id }, `Your answer${unit}`), input];
@@ -54,7 +54,7 @@ function numeric(item, saved, onAnswer) {
 
 function shortText(saved, onAnswer) {
   const input = h("input", { type: "text", value: saved?.text ?? "", autocomplete: "off", maxlength: "2000" });
-  input.addEventListener("input", debounced(() => onAnswer({ text: input.value })));
+  input.addEventListener("input", () => onAnswer({ text: input.value }, TYPING));
   input.id = uid();
   return [h("label", { for: input.id }, "Your answer"), input];
 }
@@ -113,7 +113,7 @@ function cloze(item, saved, onAnswer) {
     if (i < item.content.segments.length - 1) {
       const input = h("input", { type: "text", "aria-label": `Blank ${i + 1}`, value: saved?.blanks?.[i] ?? "",
         autocomplete: "off" });
-      input.addEventListener("input", debounced(() => onAnswer({ blanks: inputs.map((x) => x.value) })));
+      input.addEventListener("input", () => onAnswer({ blanks: inputs.map((x) => x.value) }, TYPING));
       inputs.push(input);
       parts.push(input);
     }

@@ -1,0 +1,162 @@
+// Saving a learner's answers. Each item has one queue: typing waits for a pause, one PUT is on
+// its way at a time (so an older answer can never land after a newer one), a network failure
+// is retried, and flush() sends whatever is still pending and resolves once the newest answer
+// is acknowledged, or false when it could not be saved. Submit flushes every item first.
+import { ApiError, put } from "./api.js";
+import { announce, h } from "./ui.js";
+
+export const TYPING_PAUSE_MS = 600;
+const FLUSH_TRIES = 3; // a flush sends the newest answer up to this many times
+
+// A failure worth retrying: no connection, or the server was briefly unable to answer.
+const retryable = (error) => !(error instanceof ApiError) || error.status >= 500 || error.status === 429;
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+export class ItemSaver {
+  constructor({ attemptId, itemId, number, status, onResult = () => {} }) {
+    this.url = `/api/attempts/${attemptId}/responses/${itemId}`;
+    this.number = number; // the question's number on the page, for messages
+    this.status = status;
+    this.onResult = onResult;
+    this.latest = undefined;
+    this.version = 0; // grows with every answer given
+    this.savedVersion = 0; // the newest version the server acknowledged
+    this.inflight = null; // the promise of the sending loop, while it runs
+    this.debounceTimer = null;
+    this.retryTimer = null;
+    this.tries = 0;
+    this.flushing = 0;
+    this.error = null; // why the newest answer is not saved, if it is not
+  }
+
+  get dirty() { return this.savedVersion < this.version; }
+
+  // A new answer: sent now, or after a pause in typing.
+  answer(response, { typing = false } = {}) {
+    this.latest = response;
+    this.version += 1;
+    this.error = null;
+    this.tries = 0;
+    if (typing) {
+      this.clearTimers();
+      this.debounceTimer = setTimeout(() => { this.debounceTimer = null; this.pump(); }, TYPING_PAUSE_MS);
+      if (!this.inflight) this.show("pending");
+    } else {
+      this.pump();
+    }
+  }
+
+  clearTimers() {
+    clearTimeout(this.debounceTimer);
+    clearTimeout(this.retryTimer);
+    this.debounceTimer = null;
+    this.retryTimer = null;
+  }
+
+  // Send until the newest answer is saved, one request at a time. Resolves true when nothing
+  // is left to send now (a pause in typing may still be pending), false after a failure.
+  pump(options = {}) {
+    this.clearTimers();
+    if (this.inflight) return this.inflight;
+    if (!this.dirty) return Promise.resolve(true);
+    this.inflight = (async () => {
+      try {
+        while (this.dirty && this.debounceTimer === null) {
+          if (!(await this.send(options))) return false;
+        }
+        return true;
+      } finally {
+        this.inflight = null;
+      }
+    })();
+    return this.inflight;
+  }
+
+  async send({ keepalive = false } = {}) {
+    const version = this.version;
+    const response = this.latest;
+    this.show("saving");
+    try {
+      const saved = await put(this.url, { response }, { keepalive });
+      this.savedVersion = Math.max(this.savedVersion, version);
+      this.tries = 0;
+      this.error = null;
+      if (!this.dirty) this.show("saved");
+      else if (this.debounceTimer !== null) this.show("pending");
+      if (saved && saved.result) this.onResult(saved.result, response);
+      return true;
+    } catch (error) {
+      if (version !== this.version) return true; // a newer answer replaces it: send that one
+      this.error = error;
+      if (retryable(error)) {
+        this.tries += 1;
+        if (!this.flushing) this.scheduleRetry();
+        else this.show("offline");
+      } else {
+        this.show("failed");
+        announce(`Question ${this.number}: not saved. ${error.message}`);
+      }
+      return false;
+    }
+  }
+
+  scheduleRetry() {
+    const wait = Math.min(8000, 1000 * 2 ** Math.max(0, this.tries - 1));
+    this.clearTimers();
+    this.retryTimer = setTimeout(() => { this.retryTimer = null; this.pump(); }, wait);
+    this.show("offline", wait);
+  }
+
+  // Everything pending sent now, retried a few times: true once the newest answer is saved.
+  async flush(options = {}) {
+    this.flushing += 1;
+    let failures = 0;
+    try {
+      while (this.dirty) {
+        if (await this.pump(options)) continue; // clean, or typing went on: pump again
+        if (!retryable(this.error) || ++failures >= FLUSH_TRIES) return false;
+        await sleep(300 * failures);
+      }
+      return true;
+    } finally {
+      this.flushing -= 1;
+      if (!this.flushing && this.dirty && this.error && retryable(this.error) && !this.inflight) this.scheduleRetry();
+    }
+  }
+
+  // Why the newest answer is not saved, in words.
+  reason() {
+    if (!this.error) return "it is still being saved";
+    return retryable(this.error) ? "no connection to the server" : this.error.message;
+  }
+
+  show(state, wait) {
+    const status = this.status;
+    status.className = "status";
+    switch (state) {
+      case "pending": status.textContent = "Saving when you pause…"; break;
+      case "saving": status.textContent = "Saving…"; break;
+      case "saved": status.textContent = "Saved ✓"; status.className = "status ok"; break;
+      case "failed":
+        status.textContent = `Not saved: ${this.error.message}`;
+        status.className = "status bad";
+        break;
+      case "offline":
+        status.className = "status bad";
+        status.replaceChildren(wait ? `Not saved (no connection). Retrying in ${wait / 1000} s… ` : "Not saved (no connection). ",
+          h("button", { type: "button", class: "secondary", onclick: () => { this.tries = 0; this.pump(); } }, "Retry now"));
+        break;
+      default: status.textContent = "";
+    }
+  }
+}
+
+// The savers of the quiz on screen: whatever is pending goes out when the learner leaves it.
+let current = [];
+export function track(savers) { current = savers; }
+function sendPending() {
+  for (const saver of current) if (saver.dirty && !saver.inflight) saver.pump({ keepalive: true });
+}
+document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") sendPending(); });
+window.addEventListener("pagehide", sendPending);
+window.addEventListener("hashchange", sendPending);
