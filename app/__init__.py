@@ -11,8 +11,9 @@ from sqlalchemy.engine import Engine
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, API blueprints, error handlers, CLI."""
-    from app import cli, security, web
+    from app import cli, docs, security, web
     from app.api import auth, classes, health, progress, questions, quizzes, sources
+    from app.api.http import IdConverter, id_parameter_schema
     from app.config import load_config
     from app.errors import register_error_handlers
     from app.extensions import api, db, limiter, migrate
@@ -20,6 +21,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(app.instance_path, overrides))
+    # Before any route is added: routes name their ids `<id:...>`.
+    app.url_map.converters["id"] = IdConverter
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         import os
 
@@ -31,6 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     limiter.init_app(app)
     api.init_app(app)
+    api.register_converter(IdConverter, id_parameter_schema)
     for blueprint in (
         auth.blp,
         classes.blp,
@@ -42,6 +46,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     web.init_app(app)
+    docs.init_app(app)
     register_error_handlers(app)
     cli.init_app(app)
     return app

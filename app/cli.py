@@ -1,4 +1,4 @@
-"""`flask questions validate|load|export` and `flask demo`."""
+"""`flask questions validate|load|export`, `flask attempts close-overdue` and `flask demo`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from app.services.content_docs import Catalog
 from app.services.demo import ensure_demo_accounts
 
 questions = AppGroup("questions", help="Validate, load and export the question bank content.")
+attempts_group = AppGroup("attempts", help="Attempts: jobs to run periodically.")
 
 
 def _validated_catalog(directory: str | None) -> Catalog:
@@ -75,6 +76,16 @@ def export_command(fmt: str) -> None:
     click.echo(json.dumps(exported, ensure_ascii=False, indent=2))
 
 
+@attempts_group.command("close-overdue")
+def close_overdue_command() -> None:
+    """Grade every attempt whose time ran out (run it every minute or so, e.g. from cron)."""
+    from app.clock import now
+    from app.services.attempts import close_overdue_attempts
+
+    closed = close_overdue_attempts(db.session, now())
+    click.echo(f"{closed} overdue attempt(s) closed and graded")
+
+
 @click.command("demo")
 def demo_command() -> None:
     """Create the demo teacher, learner and class (never in production)."""
@@ -92,4 +103,5 @@ def demo_command() -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(questions)
+    app.cli.add_command(attempts_group)
     app.cli.add_command(demo_command)

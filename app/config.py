@@ -12,6 +12,10 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-not-secret"
+# A signing key shorter than this can be guessed offline from one captured cookie.
+MIN_SECRET_KEY_BYTES = 32
+# No request body of this API comes near it; uploads, if they come, set their own limit.
+DEFAULT_MAX_CONTENT_LENGTH = 64 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -32,9 +36,20 @@ def default_sqlite_url(instance_path: str) -> str:
 
 def engine_options(url: str) -> dict[str, Any]:
     if url.startswith("postgresql"):
-        # Connections dropped by a restart or a proxy are replaced instead of failing a request.
-        return {"pool_pre_ping": True}
+        # Connections dropped by a restart or a proxy are replaced instead of failing a request;
+        # an unreachable server fails a request within seconds (a 503) instead of hanging it.
+        return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
     return {}
+
+
+def _int_from_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
 
 
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -64,17 +79,26 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env_name == "production",
         "JSON_SORT_KEYS": False,
-        # Login throttling: failed attempts allowed per account and per client address.
+        # Bodies above this are refused (413) before a byte of them is read.
+        "MAX_CONTENT_LENGTH": _int_from_env("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH),
+        # Login throttling: failed sign-ins only. Per account and address pair, the waits grow
+        # (a minute after 5 failures, 15 minutes after 10, an hour after 20, a day after 40);
+        # per account from every address, a ceiling high enough that strangers cannot lock
+        # its owner out for long; per address, a ceiling for one machine trying many accounts.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        # Redis down: count in this process's memory instead of failing every sign-in.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": "sourcequiz",
-        "LOGIN_FAILURE_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
-        "LOGIN_FAILURE_LIMIT_PER_ADDRESS": "50 per 15 minutes",
+        "LOGIN_FAILURE_LIMIT_PER_PAIR": "5 per minute;10 per 15 minutes;20 per hour;40 per day",
+        "LOGIN_FAILURE_LIMIT_PER_ACCOUNT": "100 per hour",
+        "LOGIN_FAILURE_LIMIT_PER_ADDRESS": "100 per 15 minutes",
         # argon2id cost; argon2-cffi's defaults (RFC 9106 low-memory) outside tests.
         "ARGON2_TIME_COST": 1 if env_name == "testing" else 3,
         "ARGON2_MEMORY_COST": 1024 if env_name == "testing" else 65536,
         # Practice introduces at most this many facts a learner has never seen, per UTC day.
-        "PRACTICE_NEW_FACTS_PER_DAY": int(os.environ.get("PRACTICE_NEW_FACTS_PER_DAY", "10")),
+        "PRACTICE_NEW_FACTS_PER_DAY": _int_from_env("PRACTICE_NEW_FACTS_PER_DAY", 10),
         # Demo accounts are created by `flask demo` only outside production.
         "DEMO_TEACHER": ("teacher@demo.sourcequiz.test", "demo-teacher-password"),
         "DEMO_LEARNER": ("learner@demo.sourcequiz.test", "demo-learner-password"),
@@ -84,8 +108,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "OPENAPI_SWAGGER_UI_PATH": "/docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # Swagger UI is served by app/docs.py from a pinned copy, not flask-smorest's CDN page.
+        "OPENAPI_SWAGGER_UI_PATH": None,
         "API_SPEC_OPTIONS": {
             "info": {
                 "description": "Quizzes built from the facts of a source document. Sign in "
@@ -110,4 +134,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
 
     if not config["SECRET_KEY"]:
         raise ConfigError("SECRET_KEY must be set in production (SOURCEQUIZ_ENV=production)")
+    if env_name == "production" and len(config["SECRET_KEY"].encode()) < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production; "
+            "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
     return config

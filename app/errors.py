@@ -6,6 +6,7 @@ other HTTP error are turned into the same shape by `ProblemApi.handle_http_excep
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -13,10 +14,12 @@ from typing import Any
 import marshmallow as ma
 from flask import Flask, Response, current_app, json
 from flask_smorest import Api
-from sqlalchemy.exc import IntegrityError
+from flask_smorest.spec import prepare_response
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_MIMETYPE = "application/problem+json"
+DATABASE_RETRY_AFTER_S = 5
 log = logging.getLogger(__name__)
 
 
@@ -95,7 +98,8 @@ def _rollback() -> None:
 
 
 class ProblemApi(Api):
-    """flask-smorest's Api, answering every HTTP error with problem details."""
+    """flask-smorest's Api, answering every HTTP error with problem details, and documenting
+    them as `application/problem+json`."""
 
     ERROR_SCHEMA = ProblemSchema
 
@@ -114,7 +118,34 @@ class ProblemApi(Api):
         else:
             detail = data.get("message") or error.description
         slug = "validation-error" if errors else None
-        return problem(status, detail, slug=slug, errors=errors, headers=data.get("headers"))
+        # The exception's own headers (Allow on a 405, ...), but not its HTML content type.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        headers.update(data.get("headers") or {})
+        return problem(status, detail, slug=slug, errors=errors, headers=headers)
+
+    def _register_responses(self) -> None:
+        # flask-smorest's own, but with the content type errors are sent with.
+        for status in HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+    def _register_pagination_header(self) -> None:
+        # Sent as JSON text in a header, so documented as a string (a header has no object).
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata as a JSON object in text: total, "
+                "total_pages, first_page, last_page, page, previous_page, next_page",
+                "schema": {"type": "string"},
+            },
+            lazy=True,
+        )
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -130,3 +161,17 @@ def register_error_handlers(app: Flask) -> None:
         if current_app.debug:
             detail += f" ({error.orig})"
         return problem(409, detail, slug="conflict")
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def handle_database_unavailable(error: DBAPIError) -> Response:
+        # The database is down, restarting or overloaded: say so, and when to try again.
+        log.warning("database unavailable: %s", error.orig)
+        with contextlib.suppress(DBAPIError):
+            _rollback()
+        return problem(
+            503,
+            "The database is unavailable; try again shortly.",
+            slug="database-unavailable",
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+        )

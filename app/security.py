@@ -1,8 +1,11 @@
-"""Authentication glue: session cookies and bearer tokens through Flask-Login, and CSRF.
+"""Authentication glue (session cookies and bearer tokens through Flask-Login, CSRF) and the
+HTTP hygiene every response gets (body size limit, security headers).
 
 A request with `Authorization: Bearer ...` is authenticated by that token alone; any other
 request by the session cookie, and then every state-changing request must send the
-`X-CSRF-Token` header that login returned.
+`X-CSRF-Token` header that login returned. A session cookie names the user and their session
+version; signing in, signing out and changing the password raise the version, which ends
+every other session of that user at once (checked in the same query that loads the user).
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, current_app, request, session
+from sqlalchemy import select
 
-from app.errors import problem
+from app.errors import DomainError, problem
 from app.extensions import db, login_manager
 from app.models import User
-from app.services.accounts import user_for_token
+from app.services.accounts import new_session_version, user_for_token
 
 CSRF_SESSION_KEY = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -37,19 +41,35 @@ def csrf_token() -> str:
 
 
 def start_session(user: User) -> str:
-    """Sign `user` in on a fresh session (nothing from before login survives); a CSRF token."""
+    """Sign `user` in on a fresh session (nothing from before login survives), ending their
+    other sessions; returns the CSRF token of this one."""
     from flask_login import login_user
 
+    new_session_version(db.session, user)
     session.clear()
     login_user(user)
     return csrf_token()
 
 
+def end_session(user: User) -> None:
+    """Sign out: this cookie, and any copy of it, stops working."""
+    from flask_login import logout_user
+
+    new_session_version(db.session, user)
+    logout_user()
+    session.clear()
+
+
 @login_manager.user_loader
-def load_session_user(user_id: str) -> User | None:
-    if bearer_token() is not None or not user_id.isdigit():
+def load_session_user(session_id: str) -> User | None:
+    user_id, _, version = session_id.partition(":")
+    if bearer_token() is not None or not (user_id.isdigit() and version.isdigit()):
         return None
-    return db.session.get(User, int(user_id))
+    if len(user_id) > 10 or len(version) > 10:
+        return None
+    return db.session.scalar(
+        select(User).where(User.id == int(user_id), User.session_version == int(version))
+    )
 
 
 @login_manager.request_loader
@@ -77,6 +97,31 @@ def check_csrf() -> Response | None:
     return None
 
 
+class PayloadTooLargeError(DomainError):
+    status = 413
+    slug = "payload-too-large"
+
+
+def refuse_oversized_body() -> None:
+    """413 before anything reads a body over the limit (werkzeug stops a chunked one too)."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLargeError(f"The request body is larger than {limit:,} bytes.")
+
+
+def security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.path.startswith("/api/") and not request.path.startswith("/api/docs"):
+        # Answers hold keys, scores and tokens: no cache, shared or private, keeps them.
+        response.headers.setdefault("Cache-Control", "no-store")
+    if current_app.config["ENV_NAME"] == "production":
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
 def init_app(app: Flask) -> None:
+    """Registered before the rate limiter, so an oversized body is refused first."""
     login_manager.init_app(app)
+    app.before_request(refuse_oversized_body)
     app.before_request(check_csrf)
+    app.after_request(security_headers)

@@ -9,9 +9,9 @@ from typing import Any
 
 from flask import Response, stream_with_context
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import Select
 
+from app.api.http import Blueprint
 from app.clock import now
 from app.extensions import db
 from app.models import SchoolClass
@@ -25,7 +25,7 @@ from app.schemas.classes import (
     OwnedClassSchema,
 )
 from app.schemas.progress import ClassProgressSchema
-from app.services import classes, statistics
+from app.services import attempts, classes, statistics
 
 blp = Blueprint("classes", __name__, description="Classes and their members")
 
@@ -58,7 +58,7 @@ class ClassList(MethodView):
         return _with_count(created)
 
 
-@blp.route("/api/classes/<int:class_id>")
+@blp.route("/api/classes/<id:class_id>")
 class ClassById(MethodView):
     @requires("teacher")
     @blp.response(200, OwnedClassSchema)
@@ -67,7 +67,7 @@ class ClassById(MethodView):
         return _with_count(_owned_class(class_id))
 
 
-@blp.route("/api/classes/<int:class_id>/join-code", methods=["POST"])
+@blp.route("/api/classes/<id:class_id>/join-code", methods=["POST"])
 @requires("teacher")
 @blp.response(200, OwnedClassSchema)
 def regenerate_join_code(class_id: int) -> SchoolClass:
@@ -98,7 +98,7 @@ def my_classes() -> Select[Any]:
     return classes.joined_classes(signed_in().id)
 
 
-@blp.route("/api/classes/<int:class_id>/members", methods=["GET"])
+@blp.route("/api/classes/<id:class_id>/members", methods=["GET"])
 @requires("teacher")
 @blp.response(200, MemberSchema(many=True))
 @blp.paginate(SelectPage)
@@ -107,7 +107,7 @@ def list_members(class_id: int) -> Select[Any]:
     return classes.members(_owned_class(class_id))
 
 
-@blp.route("/api/classes/<int:class_id>/members/<int:user_id>", methods=["DELETE"])
+@blp.route("/api/classes/<id:class_id>/members/<id:user_id>", methods=["DELETE"])
 @requires("teacher")
 @blp.response(204)
 def remove_member(class_id: int, user_id: int) -> None:
@@ -115,21 +115,24 @@ def remove_member(class_id: int, user_id: int) -> None:
     classes.remove_member(db.session, _owned_class(class_id), user_id)
 
 
-@blp.route("/api/classes/<int:class_id>/progress", methods=["GET"])
+@blp.route("/api/classes/<id:class_id>/progress", methods=["GET"])
 @requires("teacher")
 @blp.response(200, ClassProgressSchema)
 def class_progress(class_id: int) -> statistics.ClassProgress:
     """A learner x tag grid of accuracy, and each learner's grade in each assigned quiz."""
-    return statistics.class_progress(db.session, _owned_class(class_id).id, now())
+    school_class, moment = _owned_class(class_id), now()
+    attempts.close_overdue_in_class(db.session, school_class.id, moment)
+    return statistics.class_progress(db.session, school_class.id, moment)
 
 
-@blp.route("/api/classes/<int:class_id>/gradebook.csv", methods=["GET"])
+@blp.route("/api/classes/<id:class_id>/gradebook.csv", methods=["GET"])
 @requires("teacher")
 @blp.response(200, content_type="text/csv")
 def gradebook(class_id: int) -> Response:
     """One row per learner, one column per assigned quiz (grade in %, by its method)."""
-    school_class = _owned_class(class_id)
-    rows = statistics.gradebook_rows(statistics.class_progress(db.session, school_class.id, now()))
+    school_class, moment = _owned_class(class_id), now()
+    attempts.close_overdue_in_class(db.session, school_class.id, moment)
+    rows = statistics.gradebook_rows(statistics.class_progress(db.session, school_class.id, moment))
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # a BOM, so spreadsheets read the names as UTF-8

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_smorest import Blueprint
 
+from app.api.http import Blueprint
 from app.clock import now
 from app.extensions import db
 from app.permissions import requires, signed_in
@@ -17,7 +17,7 @@ from app.schemas.progress import (
     PracticeQuerySchema,
     ProgressSchema,
 )
-from app.services import practice, progress
+from app.services import attempts, practice, progress
 
 blp = Blueprint("progress", __name__, description="Progress and practice (learners)")
 
@@ -27,7 +27,9 @@ blp = Blueprint("progress", __name__, description="Progress and practice (learne
 @blp.response(200, ProgressSchema)
 def my_progress() -> progress.Progress:
     """Mastery per tag and per fact, quiz grades over time, and your streak of active days."""
-    return progress.learner_progress(db.session, signed_in().id, now())
+    learner, moment = signed_in(), now()
+    attempts.close_overdue_attempts(db.session, moment, learner_ids=[learner.id])
+    return progress.learner_progress(db.session, learner.id, moment)
 
 
 @blp.route("/api/practice/next", methods=["GET"])
@@ -46,7 +48,7 @@ def practice_next(query: dict[str, Any]) -> practice.PracticeNext:
     )
 
 
-@blp.route("/api/practice/<int:question_id>/answer", methods=["POST"])
+@blp.route("/api/practice/<id:question_id>/answer", methods=["POST"])
 @requires("learner")
 @blp.arguments(PracticeAnswerSchema)
 @blp.response(200, PracticeFeedbackSchema)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import Select
 
+from app.api.http import Blueprint
 from app.extensions import db
 from app.models import Question
 from app.pagination import SelectPage
@@ -55,7 +55,7 @@ class QuestionList(MethodView):
         return question_bank.create_question(db.session, signed_in(), fields)
 
 
-@blp.route("/api/questions/<int:question_id>")
+@blp.route("/api/questions/<id:question_id>")
 class QuestionById(MethodView):
     @requires("teacher")
     @blp.response(200, TeacherQuestionDetailSchema)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import Select
 
+from app.api.http import Blueprint
 from app.clock import now
 from app.extensions import db
 from app.models import Assignment, Quiz
@@ -50,7 +50,7 @@ class QuizList(MethodView):
         return quizzes.create_quiz(db.session, signed_in(), data)
 
 
-@blp.route("/api/quizzes/<int:quiz_id>")
+@blp.route("/api/quizzes/<id:quiz_id>")
 class QuizById(MethodView):
     @requires("teacher")
     @blp.response(200, QuizSchema)
@@ -66,7 +66,7 @@ class QuizById(MethodView):
         return quizzes.update_quiz(db.session, signed_in(), quiz_id, data)
 
 
-@blp.route("/api/quizzes/<int:quiz_id>/assignments", methods=["POST"])
+@blp.route("/api/quizzes/<id:quiz_id>/assignments", methods=["POST"])
 @requires("teacher")
 @blp.arguments(AssignmentInputSchema)
 @blp.response(201, AssignmentSchema)
@@ -81,10 +81,12 @@ def assign(data: dict[str, Any], quiz_id: int) -> Assignment:
 @blp.paginate()
 def my_assignments(pagination_parameters: PaginationParameters) -> list[Any]:
     """What is assigned to you, with status and your grade under the quiz's method."""
+    learner, moment = signed_in(), now()
+    attempts.close_overdue_attempts(db.session, moment, learner_ids=[learner.id])
     items, total = quizzes.my_assignments(
         db.session,
-        signed_in(),
-        now(),
+        learner,
+        moment,
         pagination_parameters.first_item,
         pagination_parameters.page_size,
     )
@@ -92,7 +94,7 @@ def my_assignments(pagination_parameters: PaginationParameters) -> list[Any]:
     return items
 
 
-@blp.route("/api/quizzes/<int:quiz_id>/attempts", methods=["POST"])
+@blp.route("/api/quizzes/<id:quiz_id>/attempts", methods=["POST"])
 @requires("learner")
 @blp.response(201, AttemptSchema)
 @blp.alt_response(200, schema=AttemptSchema, description="An unfinished attempt, resumed")
@@ -105,7 +107,7 @@ def start(quiz_id: int) -> Any:
     return view, 201 if created else 200
 
 
-@blp.route("/api/attempts/<int:attempt_id>", methods=["GET"])
+@blp.route("/api/attempts/<id:attempt_id>", methods=["GET"])
 @requires()
 @blp.response(200, AttemptSchema)
 def get_attempt(attempt_id: int) -> attempts.AttemptView:
@@ -116,7 +118,7 @@ def get_attempt(attempt_id: int) -> attempts.AttemptView:
     return attempts.attempt_view(db.session, viewer, attempt, moment)
 
 
-@blp.route("/api/attempts/<int:attempt_id>/responses/<int:item_id>", methods=["PUT"])
+@blp.route("/api/attempts/<id:attempt_id>/responses/<id:item_id>", methods=["PUT"])
 @requires("learner")
 @blp.arguments(ResponseInputSchema)
 @blp.response(200, SavedResponseSchema)
@@ -127,7 +129,7 @@ def save_response(data: dict[str, Any], attempt_id: int, item_id: int) -> Any:
     )
 
 
-@blp.route("/api/attempts/<int:attempt_id>/submit", methods=["POST"])
+@blp.route("/api/attempts/<id:attempt_id>/submit", methods=["POST"])
 @requires("learner")
 @blp.response(200, AttemptSchema)
 def submit(attempt_id: int) -> attempts.AttemptView:
@@ -135,11 +137,11 @@ def submit(attempt_id: int) -> attempts.AttemptView:
     learner, moment = signed_in(), now()
     # A learner owns no quiz, so attempt_for finds only their own attempts.
     attempt = attempts.attempt_for(db.session, learner, attempt_id)
-    attempts.submit_attempt(db.session, attempt, moment)
+    attempts.submit_own_attempt(db.session, learner, attempt, moment)
     return attempts.attempt_view(db.session, learner, attempt, moment)
 
 
-@blp.route("/api/attempts/<int:attempt_id>/review", methods=["GET"])
+@blp.route("/api/attempts/<id:attempt_id>/review", methods=["GET"])
 @requires()
 @blp.response(200, AttemptSchema)
 def review(attempt_id: int) -> attempts.AttemptView:
@@ -150,10 +152,11 @@ def review(attempt_id: int) -> attempts.AttemptView:
     return attempts.review(db.session, viewer, attempt, moment)
 
 
-@blp.route("/api/quizzes/<int:quiz_id>/statistics", methods=["GET"])
+@blp.route("/api/quizzes/<id:quiz_id>/statistics", methods=["GET"])
 @requires("teacher")
 @blp.response(200, QuizStatisticsSchema)
 def quiz_statistics(quiz_id: int) -> statistics.QuizStatistics:
     """Item analysis of submitted attempts, and per-fact results joined to the source."""
     quiz = quizzes.owned_quiz(db.session, signed_in(), quiz_id)
+    attempts.close_overdue_attempts(db.session, now(), quiz_ids=[quiz.id])
     return statistics.quiz_statistics(db.session, quiz)

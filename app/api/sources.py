@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import Select, select
 
+from app.api.http import Blueprint
 from app.extensions import db
 from app.models import Source
 from app.pagination import SelectPage
@@ -29,7 +29,7 @@ class SourceList(MethodView):
         return select(Source).order_by(Source.id)
 
 
-@blp.route("/<int:source_id>")
+@blp.route("/<id:source_id>")
 class SourceById(MethodView):
     @blp.response(200, SourceSchema)
     def get(self, source_id: int) -> Source:
@@ -37,7 +37,7 @@ class SourceById(MethodView):
         return get_or_404(Source, source_id)
 
 
-@blp.route("/<int:source_id>/facts", methods=["GET"])
+@blp.route("/<id:source_id>/facts", methods=["GET"])
 @requires("teacher")
 @blp.response(200, FactSchema(many=True))
 @blp.paginate(SelectPage)

@@ -11,6 +11,9 @@ from app.models.base import Base, TimestampMixin
 
 GRADING_METHODS = ("highest", "average", "first", "last")
 FEEDBACK_POLICIES = ("immediate", "on_submit", "after_close")
+# When a learner may see correct answers, explanations and evidence (once results show):
+# after the attempt that leaves none (or the close), after every attempt, or after the close.
+REVEAL_POLICIES = ("after_last_attempt", "after_each_attempt", "after_close")
 Points = Float()  # points and scores: fractions of a point are common
 
 
@@ -19,6 +22,10 @@ class Quiz(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("grading IN ('highest', 'average', 'first', 'last')", "grading"),
         CheckConstraint("feedback IN ('immediate', 'on_submit', 'after_close')", "feedback"),
+        CheckConstraint(
+            "reveal_answers IN ('after_last_attempt', 'after_each_attempt', 'after_close')",
+            "reveal_answers",
+        ),
         CheckConstraint("time_limit_s IS NULL OR time_limit_s > 0", "time_limit_positive"),
         CheckConstraint("max_attempts IS NULL OR max_attempts > 0", "max_attempts_positive"),
         CheckConstraint("opens_at IS NULL OR closes_at IS NULL OR closes_at > opens_at", "window"),
@@ -33,6 +40,9 @@ class Quiz(TimestampMixin, Base):
     shuffle_questions: Mapped[bool] = mapped_column(default=False)
     shuffle_options: Mapped[bool] = mapped_column(default=True)
     feedback: Mapped[str] = mapped_column(String(12), default="on_submit")
+    reveal_answers: Mapped[str] = mapped_column(
+        String(20), default="after_last_attempt", server_default="after_last_attempt"
+    )
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
 

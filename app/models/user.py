@@ -22,6 +22,9 @@ class User(TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(10))
+    # Part of every session cookie: raising it (sign-in, sign-out, password change) ends
+    # every session signed with the old value, wherever the cookie went.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     # Flask-Login's user protocol.
     is_authenticated = True
@@ -29,7 +32,9 @@ class User(TimestampMixin, Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session cookie holds: the id and the session version (Flask-Login's
+        "alternative token"), so a cookie outlives neither sign-out nor a password change."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_teacher(self) -> bool:

@@ -18,9 +18,11 @@ class ItemResultSchema(ma.Schema):
     points = ma.fields.Float()
     correct = ma.fields.Boolean()
     detail = ma.fields.List(ma.fields.Dict())
-    correct_answer = ma.fields.Dict()
-    explanation = ma.fields.String()
-    evidence = ma.fields.List(ma.fields.Nested(EvidenceSchema))
+    correct_answer = ma.fields.Dict(
+        allow_none=True, metadata={"description": "Null until the quiz reveals answers"}
+    )
+    explanation = ma.fields.String(allow_none=True)
+    evidence = ma.fields.List(ma.fields.Nested(EvidenceSchema), allow_none=True)
 
 
 class AttemptItemSchema(ma.Schema):
@@ -32,6 +34,9 @@ class AttemptItemSchema(ma.Schema):
     points = ma.fields.Float()
     response = ma.fields.Dict(allow_none=True)
     saved_at = ma.fields.AwareDateTime(allow_none=True)
+    locked = ma.fields.Boolean(
+        metadata={"description": "True once the answer can no longer change (checked or submitted)"}
+    )
     result = ma.fields.Nested(
         ItemResultSchema,
         allow_none=True,
@@ -52,6 +57,10 @@ class AttemptSchema(ma.Schema):
     max_score = ma.fields.Float()
     score = ma.fields.Float(allow_none=True, metadata={"description": "Null until shown"})
     feedback = ma.fields.String()
+    reveal_answers = ma.fields.String()
+    answers_revealed = ma.fields.Boolean(
+        metadata={"description": "Whether shown results include correct answers and evidence"}
+    )
     items = ma.fields.List(ma.fields.Nested(AttemptItemSchema))
 
 

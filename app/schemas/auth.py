@@ -3,17 +3,26 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from marshmallow import pre_load, validate
+from marshmallow import ValidationError, pre_load, validate, validates_schema
 
 from app.models.user import ROLES
+from app.schemas.fields import EmailAddress, Id, Text
+from app.services.passwords import password_problem
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def _password(**kwargs: Any) -> Text:
+    # Spaces are part of a passphrase: never stripped.
+    return Text(
+        max_length=1024, strip=False, load_only=True, required=True, multiline=False, **kwargs
+    )
 
 
 class RegisterSchema(ma.Schema):
-    email = ma.fields.Email(required=True, validate=validate.Length(max=254))
-    password = ma.fields.String(
-        required=True, load_only=True, validate=validate.Length(min=10, max=1024)
-    )
-    display_name = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+    email = EmailAddress(required=True)
+    password = _password(min_length=MIN_PASSWORD_LENGTH)
+    display_name = Text(required=True, max_length=100)
     role = ma.fields.String(required=True, validate=validate.OneOf(ROLES))
 
     @pre_load
@@ -23,10 +32,30 @@ class RegisterSchema(ma.Schema):
             data = {**data, "email": data["email"].strip()}
         return data
 
+    @validates_schema
+    def password_is_not_guessable(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "password" in data:
+            known = [data.get("email", ""), data.get("display_name", "")]
+            problem = password_problem(data["password"], known)
+            if problem:
+                raise ValidationError(problem, "password")
+
 
 class LoginSchema(ma.Schema):
-    email = ma.fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+    email = Text(required=True, max_length=254)
+    password = _password(min_length=0)
+
+
+class PasswordChangeSchema(ma.Schema):
+    current_password = _password(min_length=0)
+    new_password = _password(min_length=MIN_PASSWORD_LENGTH)
+
+    @validates_schema
+    def password_is_not_guessable(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "new_password" in data:
+            problem = password_problem(data["new_password"], [])
+            if problem:
+                raise ValidationError(problem, "new_password")
 
 
 class UserSchema(ma.Schema):
@@ -46,11 +75,11 @@ class SessionSchema(ma.Schema):
 
 
 class TokenInputSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = Text(required=True, max_length=100)
 
 
 class TokenSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Id()
     name = ma.fields.String()
     prefix = ma.fields.String()
     created_at = ma.fields.AwareDateTime()

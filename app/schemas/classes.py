@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import validate
+
+from app.schemas.fields import Text
 
 
 class ClassInputSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
+    name = Text(required=True, max_length=120)
 
 
 class JoinInputSchema(ma.Schema):
-    join_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=32))
+    join_code = Text(required=True, max_length=32)
 
 
 class ClassSchema(ma.Schema):

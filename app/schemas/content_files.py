@@ -16,13 +16,21 @@ from app.schemas.fields import (
     TomlDate,
     TomlLocalDateTime,
 )
+from app.schemas.fields import Text as CleanText
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:--?[a-z0-9]+)*$", error="Must be a slug: a-z, 0-9 and '-'.")
 NonEmpty = validate.Length(min=1)
 
 
+# Content is kept exactly as written (no stripping), but never blank, never with a control
+# character, and bounded, whether it comes from a file or a teacher's request.
+MAX_CONTENT_TEXT = 10_000
+# Fewer items would make the shown order give the answer away (two items: one swap).
+MIN_ORDERING_ITEMS = 3
+
+
 def Text(**kwargs: object) -> fields.String:
-    return fields.String(validate=NonEmpty, **kwargs)  # type: ignore[arg-type]
+    return CleanText(max_length=MAX_CONTENT_TEXT, multiline=True, strip=False, **kwargs)  # type: ignore[arg-type]
 
 
 def TextList(**kwargs: object) -> fields.List:
@@ -155,7 +163,7 @@ class MatchingSchema(QuestionBaseSchema):
 
 
 class OrderingSchema(QuestionBaseSchema):
-    items = TextList(required=True)
+    items = TextList(required=True, validate=validate.Length(min=MIN_ORDERING_ITEMS))
 
 
 class ClozeSchema(QuestionBaseSchema):
@@ -181,7 +189,7 @@ QUESTION_SCHEMAS: dict[str, type[QuestionBaseSchema]] = {
 
 class GeneratorSchema(StrictSchema):
     timelines = StrictInteger(load_default=4, validate=validate.Range(min=0))
-    timeline_size = StrictInteger(load_default=4, validate=validate.Range(min=2))
+    timeline_size = StrictInteger(load_default=4, validate=validate.Range(min=MIN_ORDERING_ITEMS))
     matchings = StrictInteger(load_default=3, validate=validate.Range(min=0))
     matching_size = StrictInteger(load_default=4, validate=validate.Range(min=2))
     multiple_choice_per_document = StrictInteger(load_default=2, validate=validate.Range(min=0))

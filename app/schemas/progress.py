@@ -3,6 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.schemas.attempts import ItemResultSchema
+from app.schemas.fields import Id, Text
 
 
 class MasterySchema(ma.Schema):
@@ -43,8 +44,8 @@ class ProgressSchema(ma.Schema):
 
 
 class PracticeQuerySchema(ma.Schema):
-    bank = ma.fields.Integer(required=True, metadata={"description": "A shared bank's id"})
-    tag = ma.fields.String(load_default=None)
+    bank = Id(strict=False, required=True, metadata={"description": "A shared bank's id"})
+    tag = Text(load_default=None, max_length=60)
 
 
 class PracticeQuestionSchema(ma.Schema):
@@ -64,6 +65,12 @@ class PracticeNextSchema(ma.Schema):
     )
     new_today = ma.fields.Integer()
     new_per_day = ma.fields.Integer()
+    held_back = ma.fields.Integer(
+        metadata={
+            "description": "Facts of this bank left out while a quiz that tests them is still "
+            "open for you (practice would show its answers)"
+        }
+    )
 
 
 class PracticeAnswerSchema(ma.Schema):

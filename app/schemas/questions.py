@@ -10,6 +10,7 @@ import marshmallow as ma
 from marshmallow import INCLUDE, validate
 
 from app.models.content import DIFFICULTIES, QUESTION_TYPES
+from app.schemas.fields import BoundedInteger, Id, Text
 
 
 class FactSchema(ma.Schema):
@@ -35,13 +36,11 @@ class BankSchema(ma.Schema):
 
 
 class QuestionQuerySchema(ma.Schema):
-    bank = ma.fields.Integer(metadata={"description": "Bank id"})
-    tag = ma.fields.String(validate=validate.Length(min=1, max=60))
+    bank = Id(strict=False, metadata={"description": "Bank id"})
+    tag = Text(max_length=60)
     type = ma.fields.String(validate=validate.OneOf(QUESTION_TYPES))
     difficulty = ma.fields.String(validate=validate.OneOf(DIFFICULTIES))
-    q = ma.fields.String(
-        validate=validate.Length(min=1, max=200), metadata={"description": "Text in the prompt"}
-    )
+    q = Text(max_length=200, metadata={"description": "Text in the prompt"})
 
 
 class EvidenceSpanSchema(ma.Schema):
@@ -81,9 +80,10 @@ class TeacherQuestionDetailSchema(TeacherQuestionSchema):
 
 
 class EvidenceInputSchema(ma.Schema):
-    source_id = ma.fields.Integer(required=True)
-    text = ma.fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    occurrence = ma.fields.Integer(load_default=None, validate=validate.Range(min=1))
+    source_id = Id(required=True)
+    # Verbatim from the source: kept as given, spaces included.
+    text = Text(required=True, max_length=5000, multiline=True, strip=False)
+    occurrence = BoundedInteger(load_default=None, minimum=1, maximum=10_000)
 
 
 class QuestionInputSchema(ma.Schema):
@@ -98,8 +98,8 @@ class QuestionInputSchema(ma.Schema):
         unknown = INCLUDE
 
     type = ma.fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES))
-    bank = ma.fields.Integer(metadata={"description": "One of your banks; default: your own"})
-    facts = ma.fields.List(ma.fields.Integer(), load_default=list)
+    bank = Id(metadata={"description": "One of your banks; default: your own"})
+    facts = ma.fields.List(Id(), load_default=list, validate=validate.Length(max=50))
     evidence = ma.fields.Nested(EvidenceInputSchema, load_default=None)
 
 
@@ -110,5 +110,5 @@ class QuestionPatchSchema(ma.Schema):
         unknown = INCLUDE
 
     type = ma.fields.String(validate=validate.OneOf(QUESTION_TYPES))
-    facts = ma.fields.List(ma.fields.Integer())
+    facts = ma.fields.List(Id(), validate=validate.Length(max=50))
     evidence = ma.fields.Nested(EvidenceInputSchema, allow_none=True)

@@ -8,38 +8,47 @@ import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
 from app.models.content import DIFFICULTIES
-from app.models.quiz import FEEDBACK_POLICIES, GRADING_METHODS
+from app.models.quiz import FEEDBACK_POLICIES, GRADING_METHODS, REVEAL_POLICIES
+from app.schemas.fields import BoundedInteger, Id, Text
 
 Positive = validate.Range(min=0, min_inclusive=False, max=1000)
 
 
 class DrawRuleSchema(ma.Schema):
-    bank = ma.fields.Integer(required=True, metadata={"description": "Bank id"})
-    tag = ma.fields.String(load_default=None, validate=validate.Length(min=1, max=60))
+    bank = Id(required=True, metadata={"description": "Bank id"})
+    tag = Text(load_default=None, max_length=60)
     difficulty = ma.fields.String(load_default=None, validate=validate.OneOf(DIFFICULTIES))
-    count = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=200))
+    count = BoundedInteger(required=True, minimum=1, maximum=200)
     points = ma.fields.Float(load_default=1.0, validate=Positive)
 
 
 class QuizSettingsSchema(ma.Schema):
-    title = ma.fields.String(validate=validate.Length(min=1, max=200))
+    title = Text(max_length=200)
     question_ids = ma.fields.List(
-        ma.fields.Integer(),
+        Id(),
         validate=validate.Length(max=500),
         metadata={"description": "Asked in every attempt"},
     )
     points = ma.fields.Dict(
-        keys=ma.fields.String(),
+        keys=Text(max_length=12),
         values=ma.fields.Float(validate=Positive),
         metadata={"description": "Points per question id (default 1)"},
     )
     draw = ma.fields.List(ma.fields.Nested(DrawRuleSchema), validate=validate.Length(max=20))
-    time_limit_s = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=604800))
-    max_attempts = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100))
+    time_limit_s = BoundedInteger(allow_none=True, minimum=1, maximum=604800)
+    max_attempts = BoundedInteger(allow_none=True, minimum=1, maximum=100)
     grading = ma.fields.String(validate=validate.OneOf(GRADING_METHODS))
     shuffle_questions = ma.fields.Boolean()
     shuffle_options = ma.fields.Boolean()
     feedback = ma.fields.String(validate=validate.OneOf(FEEDBACK_POLICIES))
+    reveal_answers = ma.fields.String(
+        validate=validate.OneOf(REVEAL_POLICIES),
+        metadata={
+            "description": "When learners see correct answers, explanations and evidence: "
+            "after_last_attempt (default: once no attempt is left or the quiz has closed), "
+            "after_each_attempt, or after_close"
+        },
+    )
     opens_at = ma.fields.AwareDateTime(allow_none=True)
     closes_at = ma.fields.AwareDateTime(allow_none=True)
 
@@ -51,7 +60,7 @@ class QuizSettingsSchema(ma.Schema):
 
 
 class QuizInputSchema(QuizSettingsSchema):
-    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = Text(required=True, max_length=200)
 
     @validates_schema
     def asks_something(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -84,6 +93,7 @@ class LearnerQuizSchema(ma.Schema):
     max_attempts = ma.fields.Integer(allow_none=True)
     grading = ma.fields.String()
     feedback = ma.fields.String()
+    reveal_answers = ma.fields.String()
     opens_at = ma.fields.AwareDateTime(allow_none=True)
     closes_at = ma.fields.AwareDateTime(allow_none=True)
 
@@ -99,7 +109,7 @@ class QuizSchema(LearnerQuizSchema):
 
 
 class AssignmentInputSchema(ma.Schema):
-    class_id = ma.fields.Integer(required=True)
+    class_id = Id(required=True)
     due_at = ma.fields.AwareDateTime(load_default=None)
 
 

@@ -9,11 +9,11 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.errors import ConflictError, NotFoundError
+from app.errors import ConflictError, ForbiddenError, NotFoundError
 from app.models import ApiToken, User
 from app.models.base import utcnow
 
@@ -35,6 +35,10 @@ TOKEN_PREFIX = "sq_"
 
 class InvalidCredentials(Exception):
     """Wrong email or wrong password: deliberately not told apart."""
+
+
+class WrongPasswordError(ForbiddenError):
+    slug = "wrong-password"
 
 
 def normalise_email(email: str) -> str:
@@ -73,6 +77,30 @@ def authenticate(session: Session, email: str, password: str) -> User:
         user.password_hash = _hasher.hash(password)
         session.commit()
     return user
+
+
+def new_session_version(session: Session, user: User) -> None:
+    """Raise the user's session version, ending every session signed with the old one."""
+    # In SQL, so two sign-ins at once cannot both keep the old version; the ORM copies the
+    # new value onto `user` (synchronize_session="fetch").
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    session.commit()
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Set a new password once the current one is proven; the caller starts a new session,
+    which ends every other one."""
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise WrongPasswordError("The current password is wrong.") from None
+    user.password_hash = _hasher.hash(new)
+    session.commit()
 
 
 def hash_token(token: str) -> str:

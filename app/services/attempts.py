@@ -1,13 +1,30 @@
 """Attempts: start (freeze what is asked), save responses, submit (grade once), and what a
 viewer may see of them under the quiz's feedback policy.
 
-Feedback policy, for a learner (the quiz's teacher sees everything, always):
+What a learner sees (the quiz's teacher sees everything, always) follows two settings.
 
-| policy      | an item's result (correctness, key, explanation, evidence) | score, review |
-|-------------|-------------------------------------------------------------|---------------|
-| immediate   | once the item is answered                                   | on submit     |
-| on_submit   | on submit                                                   | on submit     |
-| after_close | once the quiz's closes_at has passed (and it is submitted)  | same          |
+`feedback`: when an item's result (score, correct or not, which parts were right) shows.
+
+| feedback    | an item's result                                           | score, review |
+|-------------|------------------------------------------------------------|---------------|
+| immediate   | once the item is checked; the item is then locked (409)    | on submit     |
+| on_submit   | on submit                                                  | on submit     |
+| after_close | once the quiz's closes_at has passed (and it is submitted) | same          |
+
+`reveal_answers`: when, once a result shows, its correct answer, explanation and evidence
+show too: `after_last_attempt` (the default) once the learner has no attempt left or the quiz
+has closed, so attempt 1's review cannot hand attempt 2 its keys; `after_each_attempt` at once;
+`after_close` once the quiz has closed.
+
+Under immediate feedback the first answer saved to an item is final: the server returns its
+result and refuses any later change (409 item-locked), so a result the learner has seen can
+never be turned into a mark by re-answering.
+
+Save and submit serialise on the attempt: a save takes a share lock on the attempt row
+(PostgreSQL) and inserts only while the attempt is in progress (one conditional statement,
+which also serialises on SQLite's write lock); a submit first closes the attempt, then reads
+the answers. So every answer acknowledged with 200 is graded, and one that lost the race
+gets 409.
 """
 
 from __future__ import annotations
@@ -19,14 +36,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from app.errors import ConflictError, InvalidContentError, NotFoundError
+from app.errors import ConflictError, ForbiddenError, InvalidContentError, NotFoundError
 from app.models import (
+    Assignment,
     Attempt,
     AttemptItem,
+    ClassMembership,
     Question,
     QuestionVersion,
     Quiz,
@@ -42,7 +62,6 @@ from app.services.progress import (
     record_answers,
 )
 from app.services.quizzes import draw_candidates, is_assigned, scores_visible
-from app.services.upsert import upsert
 
 # Responses arriving this long after the deadline still count (network latency, clock skew).
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -61,15 +80,30 @@ def score_visible(quiz: Quiz, attempt: Attempt, now: datetime) -> bool:
     return attempt.state == "submitted" and scores_visible(quiz, now)
 
 
+def answers_revealed(quiz: Quiz, attempts_used: int, now: datetime) -> bool:
+    """Whether a learner whose results show may also see correct answers and evidence.
+
+    `attempts_used` counts the learner's attempts of the quiz, the one in progress included.
+    """
+    closed = quiz.closes_at is not None and now >= quiz.closes_at
+    if quiz.reveal_answers == "after_each_attempt":
+        return True
+    if quiz.reveal_answers == "after_close":
+        return closed
+    no_attempt_left = quiz.max_attempts is not None and attempts_used >= quiz.max_attempts
+    return closed or no_attempt_left
+
+
 @dataclass(frozen=True)
 class ItemResult:
     score: float
     points: float
     correct: bool
     detail: list[dict[str, Any]]
-    correct_answer: dict[str, Any]
-    explanation: str
-    evidence: list[dict[str, Any]]
+    # None until the quiz's reveal_answers setting lets the learner see them.
+    correct_answer: dict[str, Any] | None
+    explanation: str | None
+    evidence: list[dict[str, Any]] | None
 
 
 @dataclass(frozen=True)
@@ -82,6 +116,8 @@ class ItemView:
     points: float
     response: dict[str, Any] | None
     saved_at: datetime | None
+    # Immediate feedback: the item was checked and can no longer change.
+    locked: bool
     result: ItemResult | None
 
 
@@ -99,6 +135,8 @@ class AttemptView:
     max_score: float
     score: float | None
     feedback: str
+    reveal_answers: str
+    answers_revealed: bool
     items: list[ItemView]
 
 
@@ -123,16 +161,18 @@ def item_result(
     points: float,
     explanation: str,
     evidence: list[dict[str, Any]],
+    reveal: bool = True,
 ) -> ItemResult:
+    """The result of one answer; with `reveal`, its correct answer, explanation, evidence."""
     grade = grade_response(question_type, content, key, response)
     return ItemResult(
         score=round(points * grade.fraction, 4),
         points=points,
         correct=grade.correct,
         detail=grade.parts,
-        correct_answer=ideal_response(question_type, key),
-        explanation=explanation,
-        evidence=evidence,
+        correct_answer=ideal_response(question_type, key) if reveal else None,
+        explanation=explanation if reveal else None,
+        evidence=evidence if reveal else None,
     )
 
 
@@ -142,19 +182,22 @@ def item_result(
 def present_content(
     question_type: str,
     content: dict[str, Any],
-    key: dict[str, Any],
     rng: random.Random,
     shuffle_options: bool,
     sources: dict[str, tuple[int, int]],
 ) -> dict[str, Any]:
-    """The content as this attempt shows it: options in its own order, source located."""
+    """The content as this attempt shows it: options in its own order, source located.
+
+    The items of an ordering question are always shuffled, uniformly (the key order as
+    likely as any other): the order they are written in is the answer.
+    """
     shown = copy.deepcopy(content)
     if shuffle_options:
-        for name in ("options", "prompts", "items"):
+        for name in ("options", "prompts"):
             if name in shown:
                 rng.shuffle(shown[name])
-    if question_type == "ordering" and [i["id"] for i in shown["items"]] == key["order"]:
-        shown["items"] = shown["items"][1:] + shown["items"][:1]
+    if "items" in shown and (shuffle_options or question_type == "ordering"):
+        rng.shuffle(shown["items"])
     if question_type == "find_evidence":
         source_id, length = sources[shown["source"]]
         shown |= {"source_id": source_id, "source_length": length}
@@ -244,9 +287,7 @@ def start_attempt(
     items = []
     for position, (qid, points) in enumerate(chosen):
         version = versions[qid]
-        content = present_content(
-            version.type, version.content, version.answer_key, rng, quiz.shuffle_options, sources
-        )
+        content = present_content(version.type, version.content, rng, quiz.shuffle_options, sources)
         items.append(
             AttemptItem(
                 position=position,
@@ -311,10 +352,59 @@ def finalise_if_overdue(session: Session, attempt: Attempt, now: datetime) -> bo
     return attempt.state == "submitted"
 
 
+def close_overdue_attempts(
+    session: Session,
+    now: datetime,
+    *,
+    quiz_ids: Any = None,
+    learner_ids: Any = None,
+) -> int:
+    """Grade every attempt whose time ran out (of these quizzes / learners, if given), so that
+    whoever reads results next sees them; the number closed. One query when there are none.
+
+    `quiz_ids` and `learner_ids` are lists of ids or `select()`s of ids.
+    """
+    stmt = select(Attempt.id).where(
+        Attempt.state == "in_progress",
+        Attempt.deadline.is_not(None),
+        Attempt.deadline < now - DEADLINE_GRACE,
+    )
+    if quiz_ids is not None:
+        stmt = stmt.where(Attempt.quiz_id.in_(quiz_ids))
+    if learner_ids is not None:
+        stmt = stmt.where(Attempt.learner_id.in_(learner_ids))
+    overdue = list(session.scalars(stmt))
+    if not overdue:
+        return 0
+    return len(grade_and_close(session, overdue, now))
+
+
+def close_overdue_in_class(session: Session, class_id: int, now: datetime) -> int:
+    """`close_overdue_attempts` for a class: its learners' attempts at its assigned quizzes."""
+    return close_overdue_attempts(
+        session,
+        now,
+        quiz_ids=select(Assignment.quiz_id).where(Assignment.class_id == class_id),
+        learner_ids=select(ClassMembership.user_id).where(ClassMembership.class_id == class_id),
+    )
+
+
+def attempts_used(session: Session, attempt: Attempt) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(
+                Attempt.quiz_id == attempt.quiz_id, Attempt.learner_id == attempt.learner_id
+            )
+        )
+        or 0
+    )
+
+
 def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime) -> AttemptView:
     """The attempt as `viewer` may see it now (one query for its items)."""
     quiz = attempt.quiz
     is_teacher = viewer.id == quiz.owner_id
+    revealed = is_teacher or answers_revealed(quiz, attempts_used(session, attempt), now)
     rows = session.execute(
         select(
             AttemptItem,
@@ -331,14 +421,15 @@ def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime
         .where(AttemptItem.attempt_id == attempt.id)
         .order_by(AttemptItem.position)
     ).all()
-    spans = [span for row in rows for span in row.evidence]
+    spans = [span for row in rows for span in row.evidence] if revealed else []
     evidence = evidence_with_source_ids(session, spans) if spans else []
     by_fact = {(e["source"], e["fact"], e["start"]): e for e in evidence}
     items = []
     for row in rows:
         item = row.AttemptItem
+        answered = row.response is not None
         result = None
-        if is_teacher or item_result_visible(quiz, attempt, row.response is not None, now):
+        if is_teacher or item_result_visible(quiz, attempt, answered, now):
             result = item_result(
                 row.type,
                 item.content,
@@ -346,7 +437,10 @@ def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime
                 row.response,
                 item.points,
                 row.explanation,
-                [by_fact[(s["source"], s["fact"], s["start"])] for s in row.evidence],
+                [by_fact[(s["source"], s["fact"], s["start"])] for s in row.evidence]
+                if revealed
+                else [],
+                reveal=revealed,
             )
         items.append(
             ItemView(
@@ -358,6 +452,7 @@ def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime
                 points=item.points,
                 response=row.response,
                 saved_at=row.saved_at,
+                locked=attempt.state == "submitted" or (quiz.feedback == "immediate" and answered),
                 result=result,
             )
         )
@@ -375,12 +470,15 @@ def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime
         max_score=attempt.max_score,
         score=attempt.score if show_score else None,
         feedback=quiz.feedback,
+        reveal_answers=quiz.reveal_answers,
+        answers_revealed=revealed,
         items=items,
     )
 
 
 def review(session: Session, viewer: User, attempt: Attempt, now: datetime) -> AttemptView:
-    """Answers, correct answers and evidence: for the learner once the policy allows."""
+    """Answers and results (correct answers and evidence as `reveal_answers` allows): for the
+    learner once the feedback policy shows the score."""
     if viewer.id != attempt.quiz.owner_id and not score_visible(attempt.quiz, attempt, now):
         if attempt.state != "submitted":
             raise ConflictError("The review opens once the attempt is submitted.")
@@ -394,6 +492,28 @@ def review(session: Session, viewer: User, attempt: Attempt, now: datetime) -> A
 # --- save and submit -------------------------------------------------------------------------
 
 
+class ItemLockedError(ConflictError):
+    slug = "item-locked"
+
+
+class AttemptClosedError(ConflictError):
+    slug = "attempt-closed"
+
+
+class NotAssignedError(ForbiddenError):
+    slug = "not-assigned"
+
+
+def _still_assigned(learner_id: Any) -> Any:
+    """SQL: the attempt's quiz is assigned to a class the learner is (still) in."""
+    return (
+        exists()
+        .where(Assignment.quiz_id == Attempt.quiz_id)
+        .where(ClassMembership.class_id == Assignment.class_id)
+        .where(ClassMembership.user_id == learner_id)
+    )
+
+
 def save_response(
     session: Session,
     learner: User,
@@ -402,42 +522,62 @@ def save_response(
     response: Any,
     now: datetime,
 ) -> SavedResponse:
-    """Save one answer at once (last write wins): one query to load, one upsert."""
+    """Save one answer at once: one query to load (and share-lock the attempt), one
+    conditional upsert. Last write wins, except under immediate feedback, where the first
+    answer is final."""
     row = session.execute(
         select(
             Attempt.learner_id,
             Attempt.state,
             Attempt.deadline,
-            Quiz.feedback,
+            Attempt.number,
+            Quiz,
             AttemptItem.content,
             AttemptItem.points,
             QuestionVersion.type,
             QuestionVersion.answer_key,
             QuestionVersion.explanation,
             QuestionVersion.evidence,
+            Response.attempt_item_id.is_not(None).label("answered"),
+            _still_assigned(learner.id).label("assigned"),
         )
         .select_from(AttemptItem)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
         .where(AttemptItem.id == item_id, AttemptItem.attempt_id == attempt_id)
+        # A submit waits for this save to commit, and then grades it (PostgreSQL).
+        .with_for_update(read=True, of=Attempt)
     ).one_or_none()
     if row is None or row.learner_id != learner.id:
         raise NotFoundError(f"Attempt {attempt_id} has no item {item_id}.")
     if row.state != "in_progress":
-        raise ConflictError("This attempt is submitted; its answers can no longer change.")
+        raise AttemptClosedError("This attempt is submitted; its answers can no longer change.")
     if row.deadline is not None and now > row.deadline + DEADLINE_GRACE:
-        raise ConflictError("Time is up for this attempt; the answer was not saved.")
+        raise AttemptClosedError("Time is up for this attempt; the answer was not saved.")
+    if not row.assigned:
+        raise NotAssignedError("This quiz is no longer assigned to you; the answer was not saved.")
+    quiz: Quiz = row.Quiz
+    immediate = quiz.feedback == "immediate"
+    if immediate and row.answered:
+        raise ItemLockedError(_LOCKED)
     problem = response_problem(row.type, row.content, response)
     if problem is not None:
         raise InvalidContentError(problem, errors={"json": {"response": [problem]}})
-    session.execute(
-        upsert(session, Response, [Response.attempt_item_id], ["response", "saved_at"]),
+    saved = session.execute(
+        _insert_while_in_progress(session, attempt_id, overwrite=not immediate),
         {"attempt_item_id": item_id, "response": response, "saved_at": now},
     )
+    if saved.first() is None:
+        session.rollback()
+        if immediate and _answered(session, item_id):
+            raise ItemLockedError(_LOCKED)
+        raise AttemptClosedError("This attempt was submitted; the answer was not saved.")
     session.commit()
     result = None
-    if row.feedback == "immediate":
+    if immediate:
+        revealed = answers_revealed(quiz, row.number, now)
         result = item_result(
             row.type,
             row.content,
@@ -445,22 +585,85 @@ def save_response(
             response,
             row.points,
             row.explanation,
-            evidence_with_source_ids(session, row.evidence) if row.evidence else [],
+            evidence_with_source_ids(session, row.evidence) if revealed and row.evidence else [],
+            reveal=revealed,
         )
     return SavedResponse(item_id=item_id, saved_at=now, result=result)
 
 
-def submit_attempt(session: Session, attempt: Attempt, now: datetime) -> Attempt:
-    """Grade and close the attempt exactly once; later or concurrent calls change nothing.
+_LOCKED = "This answer was checked and its result shown; it can no longer change."
 
-    All items are graded in memory from one query; the scores are written in one statement
-    per table, and only by the caller whose conditional update closed the attempt.
+
+def _answered(session: Session, item_id: int) -> bool:
+    return session.get(Response, item_id) is not None
+
+
+def _insert_while_in_progress(session: Session, attempt_id: int, *, overwrite: bool) -> Any:
+    """INSERT INTO responses SELECT ... WHERE the attempt is in progress, then on a conflict
+    overwrite the answer (or, under immediate feedback, keep the first). The state check sits
+    in the same statement, so it holds under SQLite's write lock as under PostgreSQL's."""
+    table = Response.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = select(
+        bindparam("attempt_item_id", type_=table.c.attempt_item_id.type),
+        bindparam("response", type_=table.c.response.type),
+        bindparam("saved_at", type_=table.c.saved_at.type),
+    ).where(
+        exists().where(Attempt.id == attempt_id, Attempt.state == "in_progress"),
+    )
+    stmt = dialect.insert(table).from_select(["attempt_item_id", "response", "saved_at"], values)
+    if not overwrite:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["attempt_item_id"])
+    else:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["attempt_item_id"],
+            set_={"response": stmt.excluded.response, "saved_at": stmt.excluded.saved_at},
+        )
+    # A row comes back only when the answer was written.
+    return stmt.returning(table.c.attempt_item_id)
+
+
+def submit_own_attempt(session: Session, learner: User, attempt: Attempt, now: datetime) -> Attempt:
+    """The learner submits: only while the quiz is still assigned to them (or already done)."""
+    if attempt.state != "submitted" and not is_assigned(session, attempt.quiz_id, learner.id):
+        raise NotAssignedError("This quiz is no longer assigned to you; it cannot be submitted.")
+    return submit_attempt(session, attempt, now)
+
+
+def submit_attempt(session: Session, attempt: Attempt, now: datetime) -> Attempt:
+    """Grade and close the attempt exactly once; later or concurrent calls change nothing."""
+    if attempt.state != "submitted":
+        grade_and_close(session, [attempt.id], now)
+    session.refresh(attempt, ["state", "submitted_at", "score"])
+    return attempt
+
+
+def grade_and_close(session: Session, attempt_ids: list[int], now: datetime) -> list[int]:
+    """Close these attempts if still in progress, then grade them; the ids this call closed.
+
+    The close comes first, in one conditional UPDATE: it takes each attempt's row lock, so
+    a save still running commits before the answers are read, and a later one finds the
+    attempt closed (409). Only the caller that closed an attempt grades it: scored once. All
+    items are graded in memory from one query; scores are written in one statement per table.
     """
-    if attempt.state == "submitted":
-        return attempt
+    closed_at = case(
+        (and_(Attempt.deadline.is_not(None), Attempt.deadline < now), Attempt.deadline),
+        else_=literal(now, Attempt.__table__.c.submitted_at.type),
+    )
+    closed = session.execute(
+        update(Attempt)
+        .where(Attempt.id.in_(attempt_ids), Attempt.state == "in_progress")
+        .values(state="submitted", submitted_at=closed_at)
+        .returning(Attempt.id, Attempt.learner_id, Attempt.quiz_id, Attempt.submitted_at)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not closed:
+        session.commit()
+        return []
     rows = session.execute(
         select(
             AttemptItem.id,
+            AttemptItem.attempt_id,
             AttemptItem.content,
             AttemptItem.points,
             AttemptItem.question_version_id,
@@ -470,13 +673,17 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime) -> Attempt
         )
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
         .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
-        .where(AttemptItem.attempt_id == attempt.id)
+        .where(AttemptItem.attempt_id.in_([c.id for c in closed]))
     ).all()
-    scored, answers = [], []
     facts = facts_of_versions(session, {row.question_version_id for row in rows})
+    scored: list[dict[str, Any]] = []
+    answers: dict[int, list[GradedAnswer]] = {}
+    totals: dict[int, float] = {c.id: 0.0 for c in closed}
     for row in rows:
         grade = grade_response(row.type, row.content, row.answer_key, row.response)
-        answers.append(
+        score = round(row.points * grade.fraction, 4)
+        totals[row.attempt_id] += score
+        answers.setdefault(row.attempt_id, []).append(
             GradedAnswer(
                 row.question_version_id,
                 row.type,
@@ -487,36 +694,35 @@ def submit_attempt(session: Session, attempt: Attempt, now: datetime) -> Attempt
         scored.append(
             {
                 "id": row.id,
-                "score": round(row.points * grade.fraction, 4),
+                "score": score,
                 "grade_detail": {"score": grade.score, "max": grade.max, "parts": grade.parts},
             }
         )
-    submitted_at = min(now, attempt.deadline) if attempt.deadline else now
-    closed = session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.state == "in_progress")
-        .values(
-            state="submitted",
-            submitted_at=submitted_at,
-            score=round(sum(s["score"] for s in scored), 4),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if closed.rowcount == 1 and scored:  # type: ignore[attr-defined]
+    if scored:
         session.execute(update(AttemptItem), scored)
-        # Progress and the learner's practice schedule learn from it once the learner may.
-        quiz = session.get(Quiz, attempt.quiz_id)
-        hidden_until = quiz.closes_at if quiz and quiz.feedback == "after_close" else None
+    session.execute(
+        update(Attempt), [{"id": aid, "score": round(total, 4)} for aid, total in totals.items()]
+    )
+    # Progress and practice schedules learn from the answers once the learner may see them.
+    hidden_until = dict(
+        session.execute(
+            select(Quiz.id, Quiz.closes_at).where(
+                Quiz.id.in_({c.quiz_id for c in closed}), Quiz.feedback == "after_close"
+            )
+        ).all()
+    )
+    for attempt in closed:
+        until = hidden_until.get(attempt.quiz_id)
+        submitted_at = attempt.submitted_at
         record_answers(
             session,
             attempt.learner_id,
-            answers,
+            answers.get(attempt.id, []),
             "quiz",
             submitted_at,
-            max(submitted_at, hidden_until) if hidden_until else submitted_at,
+            max(submitted_at, until) if until else submitted_at,
         )
-        apply_visible_reviews(session, attempt.learner_id, now)
-    # With rowcount 0 another request submitted it first: nothing was written, keep its result.
+    for learner_id in {c.learner_id for c in closed}:
+        apply_visible_reviews(session, learner_id, now)
     session.commit()
-    session.refresh(attempt, ["state", "submitted_at", "score"])
-    return attempt
+    return [c.id for c in closed]

@@ -38,6 +38,8 @@ from app.services.text import normalise_answer
 FULL_RECALL, FULL_PRECISION = 0.8, 0.5
 HALF_RECALL, HALF_PRECISION = 0.5, 0.25
 MAX_TEXT_LENGTH = 2000
+# No numeric answer of this product comes near it; beyond it floats lose whole units.
+MAX_NUMERIC_ANSWER = 1e15
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,7 @@ EXPECTED_SHAPES = {
     "single_choice": '{"choice": "<option id>"}',
     "multiple_choice": '{"choices": ["<option id>", ...]}',
     "true_false": '{"value": true or false}',
-    "numeric": '{"value": <number>}',
+    "numeric": '{"value": <number>} with |number| <= 10^15',
     "short_text": '{"text": "<answer>"}',
     "matching": '{"pairs": {"<prompt id>": "<option id>", ...}}',
     "ordering": '{"order": ["<item id>", ... every item once]}',
@@ -225,7 +227,7 @@ def _value_number(content: dict, r: dict) -> bool:
         _keys(r, "value")
         and isinstance(v, int | float)
         and not isinstance(v, bool)
-        and math.isfinite(v)
+        and abs(v) <= MAX_NUMERIC_ANSWER
     )
 
 

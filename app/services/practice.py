@@ -1,5 +1,8 @@
 """Spaced-repetition practice: the most due fact's question, and its answer.
 
+Facts tested by a quiz the learner can still take are left out (`held_back`): practice shows
+answers and evidence at once, which that quiz may not yet show.
+
 Which fact comes next: among the facts that have an active question in the bank (with the
 tag, if given), the card most overdue; else a new fact, in the bank's order, while fewer than
 the daily limit of new facts were introduced today (UTC); never the fact answered last, when
@@ -44,6 +47,7 @@ from app.services.progress import (
     load_cards,
     record_answers,
 )
+from app.services.quizzes import facts_of_open_quizzes
 from app.services.scheduling import rating_for
 
 
@@ -64,6 +68,7 @@ class PracticeNext:
     next_due: datetime | None
     new_today: int
     new_per_day: int
+    held_back: int
 
 
 @dataclass(frozen=True)
@@ -93,14 +98,10 @@ def _candidates(session: Session, bank_id: int, tag: str | None) -> list[tuple[i
 
 
 def _shown_content(session: Session, version: QuestionVersion) -> dict[str, Any]:
-    """The content as practice shows it (the bank's order), the same when served and graded."""
+    """The content as practice shows it (options in the bank's order, ordering items in one
+    shuffle per version), the same when served and graded."""
     return present_content(
-        version.type,
-        version.content,
-        version.answer_key,
-        random.Random(0),
-        False,
-        source_locations(session),
+        version.type, version.content, random.Random(version.id), False, source_locations(session)
     )
 
 
@@ -125,6 +126,12 @@ def next_question(
         raise NotFoundError(f"No shared bank has id {bank_id}.")
     apply_visible_reviews(session, learner.id, now)
     candidates = _candidates(session, bank_id, tag)
+    # Practice shows answers at once: leave out every question touching a fact that a quiz
+    # still open for this learner tests, until it closes or no attempt is left.
+    held = set(session.scalars(facts_of_open_quizzes(learner.id, now)))
+    held_questions = {question_id for fact_id, question_id, _, _ in candidates if fact_id in held}
+    held_back = len({fact_id for fact_id, _, _, _ in candidates if fact_id in held})
+    candidates = [row for row in candidates if row[1] not in held_questions]
     fact_order: dict[int, int] = {}
     questions: dict[int, list[tuple[int, str]]] = {}
     facts_per_question: dict[int, int] = {}
@@ -157,7 +164,7 @@ def next_question(
     upcoming = min((c.due for c in cards.values() if c.due > now), default=None)
     if not choices:
         session.commit()
-        return PracticeNext(None, upcoming, new_today, new_per_day)
+        return PracticeNext(None, upcoming, new_today, new_per_day, held_back)
 
     fact_id = choices[0]
     card = cards.get(fact_id)
@@ -185,6 +192,7 @@ def next_question(
         upcoming,
         new_today,
         new_per_day,
+        held_back,
     )
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from statistics import mean
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -25,6 +25,7 @@ from app.models import (
     SchoolClass,
     Tag,
     User,
+    question_version_facts,
 )
 
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -34,6 +35,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "shuffle_questions": False,
     "shuffle_options": True,
     "feedback": "on_submit",
+    "reveal_answers": "after_last_attempt",
     "opens_at": None,
     "closes_at": None,
 }
@@ -150,6 +152,14 @@ def update_quiz(session: Session, teacher: User, quiz_id: int, data: dict[str, A
             "Learners have attempted this quiz: its questions, points, draw rules and grading "
             "can no longer change. Copy it into a new quiz instead."
         )
+    feedback = data.get("feedback", quiz.feedback)
+    if attempted and "immediate" in (feedback, quiz.feedback) and feedback != quiz.feedback:
+        # Answers checked under immediate feedback are locked, others are not: switching
+        # would unlock answers whose results were shown, or show results of unlocked ones.
+        raise ConflictError(
+            "Learners have attempted this quiz: feedback can no longer change to or from "
+            "immediate. Copy it into a new quiz instead."
+        )
     _check_content(session, teacher, data)
     merged = {name: data.get(name, getattr(quiz, name)) for name in SETTINGS}
     if merged["opens_at"] and merged["closes_at"] and merged["closes_at"] <= merged["opens_at"]:
@@ -191,6 +201,62 @@ def assign_quiz(
         session.rollback()
         raise ConflictError("This quiz is already assigned to this class.") from None
     return assignment
+
+
+def facts_of_open_quizzes(learner_id: int, now: datetime) -> Select[Any]:
+    """Ids of the facts tested by the quizzes this learner can still take: assigned to a class
+    of theirs, not closed, with an attempt in progress or left. Fixed questions and every
+    question a draw rule may pick count, at their current version."""
+    used = (
+        select(func.count())
+        .where(Attempt.quiz_id == Quiz.id, Attempt.learner_id == learner_id)
+        .correlate(Quiz)
+        .scalar_subquery()
+    )
+    in_progress = exists().where(
+        Attempt.quiz_id == Quiz.id,
+        Attempt.learner_id == learner_id,
+        Attempt.state == "in_progress",
+    )
+    open_quizzes = (
+        select(Quiz.id)
+        .join(Assignment, Assignment.quiz_id == Quiz.id)
+        .join(ClassMembership, ClassMembership.class_id == Assignment.class_id)
+        .where(
+            ClassMembership.user_id == learner_id,
+            or_(Quiz.closes_at.is_(None), Quiz.closes_at > now),
+            or_(Quiz.max_attempts.is_(None), used < Quiz.max_attempts, in_progress),
+        )
+    )
+    fixed = select(QuizQuestion.question_id).where(QuizQuestion.quiz_id.in_(open_quizzes))
+    drawable = (
+        select(Question.id)
+        .join(Question.current)
+        .join(QuizDrawRule, QuizDrawRule.bank_id == Question.bank_id)
+        .where(
+            QuizDrawRule.quiz_id.in_(open_quizzes),
+            Question.is_active,
+            or_(
+                QuizDrawRule.difficulty.is_(None),
+                QuestionVersion.difficulty == QuizDrawRule.difficulty,
+            ),
+            or_(QuizDrawRule.tag.is_(None), Question.tags.any(Tag.name == QuizDrawRule.tag)),
+        )
+    )
+    asked = union(fixed, drawable).subquery()
+    return (
+        select(question_version_facts.c.fact_id)
+        .join(QuestionVersion, QuestionVersion.id == question_version_facts.c.question_version_id)
+        .join(
+            Question,
+            and_(
+                Question.id == QuestionVersion.question_id,
+                Question.latest_version == QuestionVersion.number,
+            ),
+        )
+        .where(Question.id.in_(select(asked.c[0])))
+        .distinct()
+    )
 
 
 def is_assigned(session: Session, quiz_id: int, learner_id: int) -> bool:

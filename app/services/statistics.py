@@ -420,9 +420,23 @@ def class_progress(session: Session, class_id: int, now: datetime) -> ClassProgr
     )
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading ' keeps `=HYPERLINK(...)` from running."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def gradebook_rows(progress: ClassProgress) -> Iterator[list[str]]:
-    """The gradebook as CSV rows: one per learner, one column per assigned quiz (percent)."""
-    yield ["Learner", "Email"] + [f"{q['title']} (#{q['id']})" for q in progress.quizzes]
+    """The gradebook as CSV rows: one per learner, one column per assigned quiz (percent).
+    Names, emails and titles come from users, so none may start a formula."""
+    yield ["Learner", "Email"] + [
+        spreadsheet_text(f"{q['title']} (#{q['id']})") for q in progress.quizzes
+    ]
     for row in progress.learners:
         grades = [row.grades[q["id"]] for q in progress.quizzes]
-        yield [row.display_name, row.email] + ["" if g is None else f"{g:.2f}" for g in grades]
+        yield [spreadsheet_text(row.display_name), spreadsheet_text(row.email)] + [
+            "" if g is None else f"{g:.2f}" for g in grades
+        ]

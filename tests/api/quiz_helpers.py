@@ -61,3 +61,20 @@ def wrong_answer(item: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
     if kind == "cloze":
         return {"blanks": ["zzz"] * (len(content["segments"]) - 1)}
     return {"start": 0, "end": 1}
+
+
+def some_answer(item: dict[str, Any]) -> dict[str, Any]:
+    """A well-formed response to an item, right or wrong, made without its key."""
+    content, kind = item["content"], item["type"]
+    ids = [o["id"] for o in content.get("options", [])]
+    return {
+        "single_choice": lambda: {"choice": ids[0]} if ids else {},
+        "multiple_choice": lambda: {"choices": ids[:1]},
+        "true_false": lambda: {"value": False},
+        "numeric": lambda: {"value": 1},
+        "short_text": lambda: {"text": "no idea"},
+        "matching": lambda: {"pairs": {content["prompts"][0]["id"]: ids[0]}},
+        "ordering": lambda: {"order": [i["id"] for i in content.get("items", [])]},
+        "cloze": lambda: {"blanks": ["zzz"] * (len(content.get("segments", [])) - 1)},
+        "find_evidence": lambda: {"start": 0, "end": 1},
+    }[kind]()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ from quiz_helpers import (
     classroom,
     correct_answers,
     one_of_each_type,
+    some_answer,
     wrong_answer,
 )
 from sqlalchemy import func, select
@@ -51,7 +54,13 @@ def test_a_quiz_of_all_nine_types_scores_full_marks_when_all_is_right(
     teacher: Any, learner: Any, nine: list[dict[str, Any]], clock: Any
 ) -> None:
     class_id = classroom(teacher, learner)
-    quiz_id = assigned_quiz(teacher, class_id, [q["id"] for q in nine], feedback="on_submit")
+    quiz_id = assigned_quiz(
+        teacher,
+        class_id,
+        [q["id"] for q in nine],
+        feedback="on_submit",
+        reveal_answers="after_each_attempt",
+    )
     attempt = start(learner, quiz_id)
     assert sorted(i["type"] for i in attempt["items"]) == sorted(QUESTION_TYPES)
     assert all(item["result"] is None for item in attempt["items"])
@@ -122,7 +131,13 @@ def test_immediate_feedback_comes_with_each_saved_answer(
     teacher: Any, learner: Any, nine: list[dict[str, Any]], clock: Any
 ) -> None:
     class_id = classroom(teacher, learner)
-    quiz_id = assigned_quiz(teacher, class_id, [q["id"] for q in nine], feedback="immediate")
+    quiz_id = assigned_quiz(
+        teacher,
+        class_id,
+        [q["id"] for q in nine],
+        feedback="immediate",
+        reveal_answers="after_each_attempt",
+    )
     attempt = start(learner, quiz_id)
     right = correct_answers(teacher, attempt["id"])
     first, second = list(right)[:2]
@@ -132,8 +147,216 @@ def test_immediate_feedback_comes_with_each_saved_answer(
     view = learner.get(f"/api/attempts/{attempt['id']}").get_json()
     shown = {i["id"]: i["result"] for i in view["items"]}
     assert shown[first] is not None and shown[second] is None
+    assert {i["id"]: i["locked"] for i in view["items"]} == {
+        i["id"]: i["id"] == first for i in view["items"]
+    }
     assert view["score"] is None
     assert learner.get(f"/api/attempts/{attempt['id']}/review").status_code == 409
+
+
+def test_a_checked_answer_is_locked_so_its_shown_key_cannot_earn_the_mark(
+    teacher: Any, learner: Any, nine: list[dict[str, Any]], clock: Any, db: Any
+) -> None:
+    """Issue 9, fault 1: re-saving the correct answer shown by immediate feedback scored."""
+    class_id = classroom(teacher, learner)
+    quiz_id = assigned_quiz(
+        teacher,
+        class_id,
+        [q["id"] for q in nine],
+        feedback="immediate",
+        reveal_answers="after_each_attempt",
+    )
+    attempt = start(learner, quiz_id)
+    right = correct_answers(teacher, attempt["id"])
+    items = {item["id"]: item for item in attempt["items"]}
+    for item_id, key in right.items():
+        first = put(learner, attempt["id"], item_id, wrong_answer(items[item_id], key))
+        assert first.status_code == 200
+        shown = first.get_json()["result"]["correct_answer"]
+        retry = put(learner, attempt["id"], item_id, shown)
+        assert retry.status_code == 409, retry.get_json()
+        assert retry.mimetype == "application/problem+json"
+        assert retry.get_json()["type"] == "/problems/item-locked"
+    submitted = learner.post(f"/api/attempts/{attempt['id']}/submit").get_json()
+    assert submitted["score"] == 0
+    stored = db.session.scalars(select(Response.response)).all()
+    assert len(stored) == len(right) and all(r not in right.values() for r in stored)
+
+
+def test_correct_answers_wait_until_no_attempt_is_left_by_default(
+    teacher: Any, learner: Any, nine: list[dict[str, Any]], clock: Any
+) -> None:
+    """Issue 9, fault 9: attempt 1's review handed attempt 2 its keys."""
+    class_id = classroom(teacher, learner)
+    quiz_id = assigned_quiz(teacher, class_id, [q["id"] for q in nine], max_attempts=2)
+    assert teacher.get(f"/api/quizzes/{quiz_id}").get_json()["reveal_answers"] == (
+        "after_last_attempt"
+    )
+    first = start(learner, quiz_id)
+    learner.post(f"/api/attempts/{first['id']}/submit")
+    review = learner.get(f"/api/attempts/{first['id']}/review").get_json()
+    assert review["score"] == 0 and review["answers_revealed"] is False
+    for item in review["items"]:
+        result = item["result"]
+        assert result["correct"] is False and result["score"] == 0
+        assert result["correct_answer"] is None and result["evidence"] is None
+        assert result["explanation"] is None
+
+    second = start(learner, quiz_id)
+    learner.post(f"/api/attempts/{second['id']}/submit")
+    for attempt in (first, second):  # no attempt left: both reviews show the answers
+        review = learner.get(f"/api/attempts/{attempt['id']}/review").get_json()
+        assert review["answers_revealed"] is True
+        assert all(item["result"]["correct_answer"] for item in review["items"])
+        assert all(item["result"]["evidence"] is not None for item in review["items"])
+
+
+def test_immediate_feedback_shows_keys_only_as_the_quiz_reveals_them(
+    teacher: Any, learner: Any, nine: list[dict[str, Any]], clock: Any
+) -> None:
+    class_id = classroom(teacher, learner)
+    closes = (clock() + timedelta(hours=2)).isoformat()
+    ids = [q["id"] for q in nine]
+    hidden = assigned_quiz(teacher, class_id, ids, feedback="immediate", closes_at=closes)
+    attempt = start(learner, hidden)
+    item = attempt["items"][0]
+    result = put(learner, attempt["id"], item["id"], some_answer(item)).get_json()["result"]
+    assert result["correct"] in (True, False) and result["correct_answer"] is None
+    assert result["evidence"] is None and result["explanation"] is None
+
+    last = assigned_quiz(teacher, class_id, ids, feedback="immediate", max_attempts=1)
+    attempt = start(learner, last)
+    item = attempt["items"][0]
+    result = put(learner, attempt["id"], item["id"], some_answer(item)).get_json()["result"]
+    assert result["correct_answer"] is not None  # its only attempt: nothing left to protect
+
+    clock.advance(hours=3)  # the first quiz has closed: its answers show
+    view = learner.get(f"/api/attempts/{start_or_resume(learner, hidden)}").get_json()
+    assert view["answers_revealed"] is True
+
+
+def start_or_resume(learner: Any, quiz_id: int) -> int:
+    assignments = learner.get("/api/me/assignments").get_json()
+    mine = next(a for a in assignments if a["quiz"]["id"] == quiz_id)
+    return int(mine["in_progress_attempt_id"] or mine["last_submitted_attempt_id"])
+
+
+def test_feedback_cannot_switch_to_or_from_immediate_once_attempted(
+    teacher: Any, learner: Any, nine: list[dict[str, Any]], clock: Any
+) -> None:
+    class_id = classroom(teacher, learner)
+    quiz_id = assigned_quiz(teacher, class_id, [nine[0]["id"]], feedback="immediate")
+    start(learner, quiz_id)
+    for feedback in ("on_submit", "after_close"):
+        body = {"feedback": feedback, "closes_at": (clock() + timedelta(days=1)).isoformat()}
+        assert teacher.patch(f"/api/quizzes/{quiz_id}", json=body).status_code == 409
+    other = assigned_quiz(teacher, class_id, [nine[0]["id"]])
+    start(learner, other)
+    changed = teacher.patch(f"/api/quizzes/{other}", json={"feedback": "immediate"})
+    assert changed.status_code == 409
+    released = teacher.patch(f"/api/quizzes/{other}", json={"reveal_answers": "after_each_attempt"})
+    assert released.status_code == 200
+
+
+def test_ordering_items_are_shuffled_honestly(
+    teacher: Any, learner: Any, loaded_bank: Any, clock: Any
+) -> None:
+    """Issue 9, fault 8: a 2-item ordering was always served reversed, 3 never in key order."""
+    question = teacher.get("/api/questions?type=ordering&page_size=1").get_json()[0]
+    key = question["answer_key"]["order"]
+    assert len(key) >= 3
+    class_id = classroom(teacher, learner)
+    quiz_id = assigned_quiz(teacher, class_id, [question["id"]], shuffle_options=False)
+    seen = Counter()
+    for _ in range(60):
+        attempt = start(learner, quiz_id)
+        seen[tuple(i["id"] for i in attempt["items"][0]["content"]["items"])] += 1
+        learner.post(f"/api/attempts/{attempt['id']}/submit")
+    # Shuffled although shuffle_options is off, and the key order is one of many.
+    assert len(seen) >= 4, seen
+    assert seen[tuple(key)] > 0 or len(key) > 3, seen
+
+
+def test_two_item_ordering_questions_are_refused(teacher: Any, loaded_bank: Any) -> None:
+    body = {
+        "type": "ordering",
+        "prompt": "Put in order.",
+        "items": ["1961 treaty", "2024 treaty"],
+        "tags": ["treaty-years"],
+        "difficulty": "easy",
+        "explanation": "By date.",
+    }
+    response = teacher.post("/api/questions", json=body)
+    assert response.status_code == 422
+    assert "items" in str(response.get_json()["errors"])
+
+
+def test_a_learner_removed_from_the_class_can_no_longer_save_or_submit(
+    teacher: Any, learner: Any, nine: list[dict[str, Any]], clock: Any, db: Any
+) -> None:
+    class_id = classroom(teacher, learner)
+    quiz_id = assigned_quiz(teacher, class_id, [q["id"] for q in nine])
+    attempt = start(learner, quiz_id)
+    item = attempt["items"][0]
+    assert teacher.delete(f"/api/classes/{class_id}/members/{learner.id}").status_code == 204
+    saved = put(learner, attempt["id"], item["id"], some_answer(item))
+    assert saved.status_code == 403 and saved.get_json()["type"] == "/problems/not-assigned"
+    submitted = learner.post(f"/api/attempts/{attempt['id']}/submit")
+    assert submitted.status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+    assert db.session.scalar(select(Attempt.state)) == "in_progress"
+
+
+def test_overdue_attempts_are_graded_wherever_results_are_read(
+    app: Any, teacher: Any, sign_up: Any, nine: list[dict[str, Any]], clock: Any, db: Any
+) -> None:
+    """Issue 9, fault 7: an attempt past its deadline was graded only when opened."""
+    learners = [sign_up("learner") for _ in range(4)]
+    class_id = classroom(teacher, *learners)
+    quiz_id = assigned_quiz(teacher, class_id, [q["id"] for q in nine], time_limit_s=600)
+    for person in learners:
+        attempt = start(person, quiz_id)
+        right = correct_answers(teacher, attempt["id"])
+        item_id = next(iter(right))
+        assert put(person, attempt["id"], item_id, right[item_id]).status_code == 200
+    clock.advance(minutes=11)
+
+    reads = [
+        lambda: teacher.get(f"/api/classes/{class_id}/progress"),
+        lambda: teacher.get(f"/api/classes/{class_id}/gradebook.csv"),
+        lambda: teacher.get(f"/api/quizzes/{quiz_id}/statistics"),
+        lambda: learners[3].get("/api/me/assignments"),
+    ]
+    for index, read in enumerate(reads):
+        db.session.execute(
+            Attempt.__table__.update().values(state="in_progress", submitted_at=None, score=None)
+        )
+        db.session.commit()
+        assert read().status_code == 200
+        states = db.session.scalars(select(Attempt.state)).all()
+        if index < 3:
+            assert set(states) == {"submitted"}, index
+        else:  # a learner's own reads close their own attempts
+            assert states.count("submitted") >= 1
+    grid = teacher.get(f"/api/classes/{class_id}/progress").get_json()
+    assert all(row["grades"][str(quiz_id)] is not None for row in grid["learners"])
+
+
+def test_the_close_overdue_command_grades_every_overdue_attempt(
+    app: Any, teacher: Any, learner: Any, nine: list[dict[str, Any]], clock: Any, db: Any
+) -> None:
+    class_id = classroom(teacher, learner)
+    quiz_id = assigned_quiz(teacher, class_id, [q["id"] for q in nine], time_limit_s=60)
+    attempt = start(learner, quiz_id)
+    runner = app.test_cli_runner()
+    assert "0 overdue" in runner.invoke(args=["attempts", "close-overdue"]).output
+    clock.advance(minutes=2)
+    result = runner.invoke(args=["attempts", "close-overdue"])
+    assert result.exit_code == 0 and "1 overdue attempt(s) closed" in result.output
+    closed = db.session.get(Attempt, attempt["id"])
+    db.session.refresh(closed)
+    assert closed.state == "submitted" and closed.score == 0
+    assert closed.submitted_at == datetime.fromisoformat(attempt["deadline"])
 
 
 def test_after_close_feedback_waits_for_the_close(

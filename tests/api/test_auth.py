@@ -94,6 +94,96 @@ def test_logout_ends_the_session(learner: Any) -> None:
     assert learner.get("/api/auth/me").status_code == 401
 
 
+def _cookie(client: Any) -> str:
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return str(cookie.value)
+
+
+def _replay(app: Flask, cookie: str) -> Any:
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    return thief
+
+
+def test_a_cookie_copied_before_logout_is_dead_after_it(app: Flask, learner: Any) -> None:
+    """Issue 9, fault 6: a captured cookie still read /me and minted tokens after logout."""
+    captured = _cookie(learner.client)
+    thief = _replay(app, captured)
+    assert thief.get("/api/auth/me").status_code == 200  # the copy works while the session does
+    assert learner.post("/api/auth/logout").status_code == 204
+    assert thief.get("/api/auth/me").status_code == 401
+    minted = thief.post(
+        "/api/auth/tokens", json={"name": "stolen"}, headers={"X-CSRF-Token": learner.csrf}
+    )
+    assert minted.status_code == 401
+
+
+def test_signing_in_again_ends_the_other_sessions(app: Flask, learner: Any) -> None:
+    thief = _replay(app, _cookie(learner.client))
+    again = app.test_client().post(
+        "/api/auth/login", json={"email": learner.user["email"], "password": learner.password}
+    )
+    assert again.status_code == 200
+    assert thief.get("/api/auth/me").status_code == 401
+    assert learner.get("/api/auth/me").status_code == 401
+
+
+def test_changing_the_password_ends_every_other_session(app: Flask, learner: Any) -> None:
+    other_browser = app.test_client()
+    other_browser.post(
+        "/api/auth/login", json={"email": learner.user["email"], "password": learner.password}
+    )
+    thief = _replay(app, _cookie(other_browser))
+    wrong = other_browser.post(
+        "/api/auth/password",
+        json={"current_password": "not it", "new_password": "a brand new passphrase"},
+        headers={"X-CSRF-Token": other_browser.get("/api/auth/me").get_json()["csrf_token"]},
+    )
+    assert wrong.status_code == 403 and wrong.get_json()["type"] == "/problems/wrong-password"
+    csrf = other_browser.get("/api/auth/me").get_json()["csrf_token"]
+    changed = other_browser.post(
+        "/api/auth/password",
+        json={"current_password": learner.password, "new_password": "a brand new passphrase"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.headers["Cache-Control"] == "no-store"
+    assert other_browser.get("/api/auth/me").status_code == 200  # this session goes on
+    assert thief.get("/api/auth/me").status_code == 401
+    assert learner.get("/api/auth/me").status_code == 401
+    old = app.test_client().post(
+        "/api/auth/login", json={"email": learner.user["email"], "password": learner.password}
+    )
+    assert old.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "password", ["password1234", "qwertyuiop", "1234567890", "iloveyou123", "aaaaaaaaaaaa"]
+)
+def test_commonly_breached_passwords_are_refused(client: Any, db: Any, password: str) -> None:
+    response = register(client, "ann@example.test", password)
+    assert response.status_code == 422
+    assert "password" in response.get_json()["errors"]["json"]
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_password_made_of_the_persons_own_email_is_refused(client: Any) -> None:
+    response = register(client, "ann.marie.smith@example.test", "ann.marie.smith")
+    assert response.status_code == 422
+
+
+def test_sign_in_and_token_answers_are_never_cached(client: Any, teacher: Any) -> None:
+    register(client, "ann@example.test", "a-long-password")
+    login = client.post(
+        "/api/auth/login", json={"email": "ann@example.test", "password": "a-long-password"}
+    )
+    token = teacher.post("/api/auth/tokens", json={"name": "t"})
+    for response in (login, token, teacher.get("/api/auth/me")):
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_state_change_without_or_with_wrong_csrf_is_refused(teacher: Any, db: Any) -> None:
     missing = teacher.client.post("/api/classes", json={"name": "7B"})
     wrong = teacher.client.post(
@@ -142,21 +232,69 @@ def test_someone_elses_token_cannot_be_revoked(sign_up: Any) -> None:
     assert other.delete(f"/api/auth/tokens/{token_id}").status_code == 404
 
 
-def test_repeated_failures_for_one_account_get_429(
+def test_failures_from_one_address_slow_down_that_address_for_that_account(
     app: Flask, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(app.config, "LOGIN_FAILURE_LIMIT_PER_ACCOUNT", "3 per minute")
+    monkeypatch.setitem(app.config, "LOGIN_FAILURE_LIMIT_PER_PAIR", "3 per minute")
     register(client, "ann@example.test", "a-long-password")
     bad = {"email": "ann@example.test", "password": "wrong-password"}
     assert [client.post("/api/auth/login", json=bad).status_code for _ in range(3)] == [401] * 3
-    blocked = client.post(
-        "/api/auth/login", json={"email": "ANN@example.test", "password": "a-long-password"}
-    )
+    blocked = client.post("/api/auth/login", json={**bad, "email": "ANN@example.test"})
     assert blocked.status_code == 429
     assert blocked.mimetype == "application/problem+json"
     assert int(blocked.headers["Retry-After"]) > 0
     other = client.post("/api/auth/login", json={"email": "bob@example.test", "password": "x"})
     assert other.status_code == 401  # another account is not blocked by ann's failures
+
+
+def test_strangers_failing_cannot_lock_the_owner_out(
+    app: Flask, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9, fault 11: 10 wrong passwords from anywhere blocked the right one for 15 min."""
+    register(client, "ann@example.test", "a-long-password")
+    bad = {"email": "ann@example.test", "password": "wrong-password"}
+    attacker = {"REMOTE_ADDR": "198.51.100.7"}
+    statuses = [
+        client.post("/api/auth/login", json=bad, environ_base=attacker).status_code
+        for _ in range(12)
+    ]
+    assert statuses[:5] == [401] * 5 and statuses[-1] == 429
+    owner = app.test_client()
+    good = {"email": "ann@example.test", "password": "a-long-password"}
+    signed_in = owner.post(
+        "/api/auth/login", json=good, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+    )
+    assert signed_in.status_code == 200
+
+
+def test_the_waits_grow_with_the_failures(
+    app: Flask, client: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """5 failures: a minute's wait; 10: 15 minutes (the production limits)."""
+    register(client, "ann@example.test", "a-long-password")
+    bad = {"email": "ann@example.test", "password": "wrong-password"}
+    waits = []
+    for _ in range(11):
+        response = client.post("/api/auth/login", json=bad)
+        if response.status_code == 429:
+            waits.append(int(response.headers["Retry-After"]))
+    assert waits and max(waits) <= 60
+    assert app.config["LOGIN_FAILURE_LIMIT_PER_PAIR"].startswith("5 per minute;10 per 15")
+
+
+def test_an_accounts_ceiling_holds_across_addresses(
+    app: Flask, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "LOGIN_FAILURE_LIMIT_PER_ACCOUNT", "4 per hour")
+    register(client, "ann@example.test", "a-long-password")
+    bad = {"email": "ann@example.test", "password": "wrong-password"}
+    statuses = [
+        client.post(
+            "/api/auth/login", json=bad, environ_base={"REMOTE_ADDR": f"198.51.100.{i}"}
+        ).status_code
+        for i in range(6)
+    ]
+    assert statuses == [401, 401, 401, 401, 429, 429]
 
 
 def test_repeated_failures_from_one_address_get_429(
@@ -173,10 +311,31 @@ def test_repeated_failures_from_one_address_get_429(
 def test_successful_logins_are_not_throttled(
     app: Flask, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setitem(app.config, "LOGIN_FAILURE_LIMIT_PER_PAIR", "2 per minute")
     monkeypatch.setitem(app.config, "LOGIN_FAILURE_LIMIT_PER_ACCOUNT", "2 per minute")
     register(client, "ann@example.test", "a-long-password")
     good = {"email": "ann@example.test", "password": "a-long-password"}
     assert {client.post("/api/auth/login", json=good).status_code for _ in range(5)} == {200}
+
+
+def test_a_login_body_is_not_read_before_its_size_is_checked(
+    app: Flask, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9, fault 3: the throttle parsed a 200 MB body before anything checked its size."""
+    read: list[int] = []
+    original = app.request_class.get_data
+
+    def spy(self: Any, *args: Any, **kwargs: Any) -> Any:
+        read.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(app.request_class, "get_data", spy)
+    big = b'{"email": "' + b"a" * (app.config["MAX_CONTENT_LENGTH"] + 1) + b'"}'
+    response = client.post(
+        "/api/auth/login", data=big, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413 and response.mimetype == "application/problem+json"
+    assert read == []
 
 
 def test_throttle_counts_are_shared_through_redis(tmp_path: Any) -> None:
@@ -197,7 +356,7 @@ def test_throttle_counts_are_shared_through_redis(tmp_path: Any) -> None:
                 "ENV_NAME": "testing",
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/shared.sqlite3",
                 "RATELIMIT_STORAGE_URI": url,
-                "LOGIN_FAILURE_LIMIT_PER_ACCOUNT": "2 per minute",
+                "LOGIN_FAILURE_LIMIT_PER_PAIR": "2 per minute",
             }
         )
 

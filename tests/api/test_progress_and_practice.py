@@ -258,3 +258,59 @@ def test_progress_is_the_learners_own(teacher: Any, sign_up: Any, loaded_bank: A
         "active_days": [],
         "streak_days": 0,
     }
+
+
+def _quiz_facts(teacher: Any, question_ids: list[int]) -> set[str]:
+    facts: set[str] = set()
+    for qid in question_ids:
+        detail = teacher.get(f"/api/questions/{qid}").get_json()
+        facts |= {span["fact"] for span in detail["evidence"]}
+    return facts
+
+
+def test_practice_holds_back_the_facts_of_a_quiz_still_open(
+    teacher: Any, learner: Any, bank_id: int, clock: Any
+) -> None:
+    """Issue 9, fault 9: practising during an after_close quiz handed over its keys."""
+    quiz_questions = teacher.get("/api/questions?tag=treaty-years&page_size=50").get_json()
+    ids = [q["id"] for q in quiz_questions]
+    closes = clock() + timedelta(days=2)
+    quiz_id = assigned_quiz(
+        teacher,
+        classroom(teacher, learner),
+        ids,
+        feedback="after_close",
+        closes_at=closes.isoformat(),
+    )
+    held = _quiz_facts(teacher, ids)
+    assert held
+    seen: set[str] = set()
+    for _ in range(12):
+        step = served(learner, bank_id)
+        assert step["held_back"] >= len(held)
+        question = step["question"]
+        if question is None:
+            break
+        detail = teacher.get(f"/api/questions/{question['question_id']}").get_json()
+        seen |= {span["fact"] for span in detail["evidence"]}
+        result = answer(learner, question, right_response(teacher, question))["result"]
+        assert not {span["fact"] for span in detail["evidence"]} & held
+        assert result["correct_answer"] is not None  # practice itself shows its answers
+        clock.advance(minutes=15)
+    assert seen and not seen & held
+
+    clock.current = closes + timedelta(minutes=1)  # closed: nothing is held back any more
+    assert served(learner, bank_id)["held_back"] == 0
+    assert quiz_id
+
+
+def test_a_quiz_with_no_attempt_left_holds_nothing_back(
+    teacher: Any, learner: Any, bank_id: int, clock: Any
+) -> None:
+    ids = [q["id"] for q in teacher.get("/api/questions?tag=treaty-years").get_json()]
+    quiz_id = assigned_quiz(teacher, classroom(teacher, learner), ids, max_attempts=1)
+    assert served(learner, bank_id)["held_back"] > 0
+    attempt = learner.post(f"/api/quizzes/{quiz_id}/attempts").get_json()
+    assert served(learner, bank_id)["held_back"] > 0  # in progress
+    learner.post(f"/api/attempts/{attempt['id']}/submit")
+    assert served(learner, bank_id)["held_back"] == 0

@@ -77,7 +77,7 @@ def test_wrong_method_gets_a_problem_document(client: FlaskClient) -> None:
 def test_healthz_checks_the_database(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "redis": "not configured"}
 
 
 def test_openapi_document_and_docs_ui(client: FlaskClient) -> None:

@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 from quiz_helpers import assigned_quiz, classroom, correct_answers, wrong_answer
+from sqlalchemy import update
+
+from app.models import User
 
 SLUGS = (
     "treaty-1961--single-choice",
@@ -149,7 +152,7 @@ def test_gradebook_quotes_awkward_names(
     teacher.post(
         "/api/quizzes",
         json={
-            "title": 'Commas, "quotes"\nand lines',
+            "title": 'Commas, "quotes" and ; semicolons',
             "question_ids": [bank_questions(teacher)[0]["id"]],
         },
     )
@@ -157,7 +160,7 @@ def test_gradebook_quotes_awkward_names(
     teacher.post(f"/api/quizzes/{quiz_id}/assignments", json={"class_id": class_id})
     text = teacher.get(f"/api/classes/{class_id}/gradebook.csv").get_data(as_text=True)
     table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert table[0][2] == f'Commas, "quotes"\nand lines (#{quiz_id})'
+    assert table[0][2] == f'Commas, "quotes" and ; semicolons (#{quiz_id})'
     assert table[1] == ["quoted", "quoted@example.test", ""]
 
 
@@ -180,3 +183,28 @@ def test_class_grid_queries_do_not_grow_with_the_class(
             teacher.get(f"/api/quizzes/{quiz_id}/statistics")
         counts.append((len(grid_queries), len(csv_queries), len(stats_queries)))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://x.test","hi")', "+SUM(1)", "-2+3", "@SUM(1)", "\tTab", "\rCR"]
+)
+def test_gradebook_cells_never_start_a_formula(
+    teacher: Any, sign_up: Any, loaded_bank: Any, clock: Any, db: Any, name: str
+) -> None:
+    """Issue 9, fault 5: names and titles went out as formulas (OWASP's CSV injection)."""
+    learner = sign_up("learner", "formula")
+    # Tab and CR cannot come through the API (names are one line); older rows may hold them.
+    db.session.execute(update(User).where(User.id == learner.id).values(display_name=name))
+    db.session.commit()
+    class_id = classroom(teacher, learner)
+    quiz = teacher.post(
+        "/api/quizzes",
+        json={"title": "=1+1 quiz", "question_ids": [bank_questions(teacher)[0]["id"]]},
+    ).get_json()
+    teacher.post(f"/api/quizzes/{quiz['id']}/assignments", json={"class_id": class_id})
+    text = teacher.get(f"/api/classes/{class_id}/gradebook.csv").get_data(as_text=True)
+    table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    cells = [cell for row in table for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
+    assert table[0][2] == f"'=1+1 quiz (#{quiz['id']})"
+    assert table[1][0] == "'" + name
