@@ -95,6 +95,12 @@ def screenshot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def screenshot_of(element: Any, name: str) -> None:
+    """One part of a long page, at its size."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    element.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
 def assert_accessible(page: Any, name: str) -> None:
     """axe-core finds no serious or critical violation on the page as it is."""
     page.add_script_tag(path=str(AXE))
@@ -116,7 +122,8 @@ def sign_in(page: Any, base: str, email: str, password: str) -> None:
 
 
 class ApiUser:
-    """A person set up through the API (test client on the live app's database)."""
+    """A person set up through the API (test client on the live app's database). It acts with
+    a bearer token: signing in in the browser as the same person ends their other sessions."""
 
     def __init__(self, app: Flask, role: str, name: str) -> None:
         self.client = app.test_client()
@@ -126,12 +133,41 @@ class ApiUser:
         login = self.client.post(
             "/api/auth/login", json={"email": self.email, "password": PASSWORD}
         )
-        self.csrf = login.get_json()["csrf_token"]
+        issued = self.client.post(
+            "/api/auth/tokens",
+            json={"name": "e2e"},
+            headers={"X-CSRF-Token": login.get_json()["csrf_token"]},
+        )
+        assert issued.status_code == 201, issued.get_json()
+        self.headers = {"Authorization": f"Bearer {issued.get_json()['token']}"}
+        self.client = app.test_client()  # no cookie: the token alone
 
     def get(self, path: str) -> Any:
-        return self.client.get(path).get_json()
+        response = self.client.get(path, headers=self.headers)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def put(self, path: str, body: dict[str, Any]) -> Any:
+        return self.client.put(path, json=body, headers=self.headers)
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        response = self.client.post(path, json=body or {}, headers={"X-CSRF-Token": self.csrf})
+        response = self.client.post(path, json=body or {}, headers=self.headers)
         assert response.status_code < 300, response.get_json()
         return response.get_json()
+
+
+def questions_of_types(teacher: ApiUser, types: Any) -> list[int]:
+    """One question id per type, no two testing the same fact (an attempt asks each fact once)."""
+    seen: set[str] = set()
+    chosen: dict[str, int] = {}
+    # The types whose questions test several facts at once pick first.
+    for kind in sorted(types, key=lambda t: t not in ("ordering", "matching")):
+        for question in teacher.get(f"/api/questions?type={kind}&page_size=100"):
+            facts = {span["fact"] for span in question["evidence"] if span.get("fact")}
+            if not facts & seen:
+                seen |= facts
+                chosen[kind] = question["id"]
+                break
+        else:
+            raise AssertionError(f"no {kind} question on facts not asked yet")
+    return [chosen[kind] for kind in types]

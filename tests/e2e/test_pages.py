@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, ApiUser, assert_accessible, screenshot, sign_in
+from conftest import (
+    PASSWORD,
+    ApiUser,
+    assert_accessible,
+    questions_of_types,
+    screenshot,
+    screenshot_of,
+    sign_in,
+)
 from flask import Flask
 
 from app.models.content import QUESTION_TYPES
@@ -81,13 +89,15 @@ def test_a_learner_takes_a_quiz_of_every_type_with_the_keyboard(
     learner = ApiUser(live_app, "learner", "learner")
     school_class = teacher.post("/api/classes", {"name": "7B"})
     learner.post("/api/classes/join", {"join_code": school_class["join_code"]})
-    questions = [teacher.get(f"/api/questions?type={t}&page_size=1")[0] for t in QUESTION_TYPES]
+    question_ids = questions_of_types(teacher, QUESTION_TYPES)
     quiz = teacher.post(
         "/api/quizzes",
         {
             "title": "Treaty quiz",
-            "question_ids": [q["id"] for q in questions],
+            "question_ids": question_ids,
             "time_limit_s": 1800,
+            # One attempt: once it is submitted, the review shows the correct answers.
+            "max_attempts": 1,
         },
     )
     teacher.post(f"/api/quizzes/{quiz['id']}/assignments", {"class_id": school_class["id"]})
@@ -151,6 +161,7 @@ def test_a_learner_takes_a_quiz_of_every_type_with_the_keyboard(
     assert spans[0]["text"] in marks.all_inner_texts()
     assert_accessible(page, "review")
     screenshot(page, "learner-review")
+    screenshot_of(page.locator("main section.card").first, "learner-review-first-item")
 
     page.get_by_role("link", name="Progress").click()
     page.get_by_role("heading", name="My progress").wait_for()
@@ -198,10 +209,17 @@ def test_a_teacher_builds_assigns_and_reads_the_results(
     boxes.nth(1).check()
     page.get_by_label("Title").fill("Two questions")
     page.get_by_label("Assign to class").select_option(label="History 10")
+    reveal = page.get_by_label("Show the correct answers")
+    assert reveal.input_value() == "after_last_attempt"  # the server's default, first
+    reveal.select_option(label="After each attempt, as soon as results show")
     assert_accessible(page, "quiz builder")
+    screenshot(page, "teacher-quiz-builder")
+    screenshot_of(page.locator("form", has=reveal), "teacher-quiz-settings")
     page.get_by_role("button", name="Create and assign").click()
     page.get_by_role("heading", name="Two questions").wait_for()
     quiz_id = int(page.url.rsplit("/", 1)[1])
+    assert teacher_user.get(f"/api/quizzes/{quiz_id}")["reveal_answers"] == "after_each_attempt"
+    screenshot(page, "teacher-quiz")
 
     # A learner joins with the code and takes the quiz, one right and one wrong.
     learner = ApiUser(live_app, "learner", "ann")
@@ -216,10 +234,8 @@ def test_a_teacher_builds_assigns_and_reads_the_results(
         o["id"] for o in second["content"]["options"] if o["id"] != key[second["id"]]["choice"]
     )
     for item, response in ((first, key[first["id"]]), (second, {"choice": wrong})):
-        saved = learner.client.put(
-            f"/api/attempts/{attempt['id']}/responses/{item['id']}",
-            json={"response": response},
-            headers={"X-CSRF-Token": learner.csrf},
+        saved = learner.put(
+            f"/api/attempts/{attempt['id']}/responses/{item['id']}", {"response": response}
         )
         assert saved.status_code == 200
     learner.post(f"/api/attempts/{attempt['id']}/submit")

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, ApiUser, sign_in
+from conftest import PASSWORD, ApiUser, questions_of_types, sign_in
 from flask import Flask
 from playwright.sync_api import expect
 
@@ -24,7 +24,7 @@ class Quiz:
         self.learner = ApiUser(app, "learner", "learner")
         school_class = self.teacher.post("/api/classes", {"name": "7B"})
         self.learner.post("/api/classes/join", {"join_code": school_class["join_code"]})
-        ids = [self.teacher.get(f"/api/questions?type={t}&page_size=1")[0]["id"] for t in TYPED]
+        ids = questions_of_types(self.teacher, TYPED)
         quiz = self.teacher.post("/api/quizzes", {"title": "Typed answers", "question_ids": ids})
         self.teacher.post(
             f"/api/quizzes/{quiz['id']}/assignments", {"class_id": school_class["id"]}

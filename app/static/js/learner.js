@@ -58,17 +58,30 @@ async function start(quizId) {
   } catch (error) { showError(error); }
 }
 
-function resultBlock(result, item, source) {
+// When the correct answers show, in words, for a quiz that does not show them yet.
+export function revealWhen(reveal) {
+  switch (reveal) {
+    case "after_close": return "The correct answers show when the quiz closes.";
+    case "after_each_attempt": return "The correct answers show once this attempt is submitted.";
+    default: return "The correct answers show when you have no attempts left or the quiz closes.";
+  }
+}
+
+// An item's result. Its correct answer, explanation and evidence are null until the quiz
+// reveals them; `hidden` is what to say then (null: said once elsewhere on the page).
+function resultBlock(result, item, source, hidden = null) {
   if (!result) return h("div");
-  const spans = result.evidence.map((e) => ({ start: e.start, end: e.end }));
+  const evidence = result.evidence || [];
+  const spans = evidence.map((e) => ({ start: e.start, end: e.end }));
   return h("div", { class: "result" },
     h("p", { class: result.correct ? "ok" : "bad" },
       result.correct ? "Correct" : `Not quite: ${result.score} of ${result.points} point(s)`),
-    h("p", {}, "Correct answer: ", describe(item, result.correct_answer)),
-    h("p", {}, result.explanation),
-    result.evidence.length && source
+    result.correct_answer ? h("p", {}, "Correct answer: ", describe(item, result.correct_answer)) : null,
+    result.explanation ? h("p", {}, result.explanation) : null,
+    evidence.length && source
       ? h("details", { open: true }, h("summary", {}, "Where the article says it"), highlighted(source, spans))
-      : result.evidence.map((e) => h("blockquote", {}, e.text)));
+      : evidence.map((e) => h("blockquote", {}, e.text)),
+    !result.correct_answer && hidden ? h("p", { class: "muted", "data-reveal-note": "" }, hidden) : null);
 }
 
 export async function attemptView(attemptId) {
@@ -88,20 +101,62 @@ export async function attemptView(attemptId) {
     };
     tick();
   }
+  // Immediate feedback: the server locks an item at its first answer and returns its result,
+  // so answers are not saved as they are given but checked, once, with a button.
+  const checking = attempt.feedback === "immediate";
+  const hidden = attempt.answers_revealed === false ? revealWhen(attempt.reveal_answers) : null;
   const savers = [];
-  const cards = attempt.items.map((item, index) => {
-    const status = h("span", { class: "status", "aria-live": "polite" }, item.response ? "Saved ✓" : "");
-    if (item.response) status.className = "status ok";
-    const result = h("div");
-    const saver = new ItemSaver({ attemptId: attempt.id, itemId: item.id, number: index + 1, status,
-      onResult: (r) => result.replaceChildren(resultBlock(r, item, source)) });
-    savers.push(saver);
+  const cards = [];
+
+  const lock = (card, result, item) => {
+    card.disabled = true;
+    card.dataset.locked = "";
+    card.querySelector("[data-check]")?.remove();
+    card.querySelector("[data-result]").replaceChildren(resultBlock(result, item, source, hidden));
+  };
+
+  // The server already holds a checked answer for this item: show it as the server has it.
+  const reload = async (index) => {
+    const fresh = (await get(`/api/attempts/${attempt.id}`)).items.find((i) => i.id === attempt.items[index].id);
+    const card = buildCard(fresh, index);
+    cards[index].replaceWith(card);
+    cards[index] = card;
+  };
+
+  function buildCard(item, index) {
+    const locked = Boolean(item.locked);
+    const status = h("span", { class: "status", "aria-live": "polite" });
+    if (item.response) {
+      status.textContent = checking ? "Checked ✓" : "Saved ✓";
+      status.className = "status ok";
+    }
+    const result = h("div", { "data-result": "" });
+    const card = h("fieldset", { class: "card", "data-type": item.type, "data-item": item.id });
+    const saver = new ItemSaver({ attemptId: attempt.id, itemId: item.id, number: index + 1, status, check: checking,
+      onResult: (r) => {
+        if (checking) { lock(card, r, item); announce(`Question ${index + 1}: ${r.correct ? "correct" : "not quite"}.`); }
+        else result.replaceChildren(resultBlock(r, item, source, hidden));
+      },
+      onLocked: () => { reload(index).catch(showError); } });
+    saver.locked = locked;
+    savers[index] = saver;
     const body = renderInputs(item, item.response, (response, how) => saver.answer(response, how), source);
-    if (item.result) result.replaceChildren(resultBlock(item.result, item, source));
-    return h("fieldset", { class: "card", "data-type": item.type, "data-item": item.id },
-      h("legend", {}, `Question ${index + 1} · ${typeName(item.type)}`),
-      h("p", {}, item.prompt), body, h("div", {}, status), result);
-  });
+    const check = checking && !locked
+      ? h("div", { class: "row check", "data-check": "" },
+        h("button", { type: "button", class: "secondary", onclick: async () => {
+          const ok = await saver.checkNow();
+          if (!ok && saver.error) announce(`Question ${index + 1}: not checked. ${saver.reason()}`);
+        } }, "Check answer"),
+        h("span", { class: "muted" }, "You can check each answer once."))
+      : null;
+    card.append(h("legend", {}, `Question ${index + 1} · ${typeName(item.type)}`),
+      h("p", {}, item.prompt), ...body, check || "", h("div", {}, status), result);
+    if (item.result) result.replaceChildren(resultBlock(item.result, item, source, hidden));
+    if (locked) lock(card, item.result, item);
+    return card;
+  }
+
+  attempt.items.forEach((item, index) => { cards[index] = buildCard(item, index); });
   track(savers);
   const note = h("p", { class: "muted", "data-submit-note": "" });
   const submit = h("button", { type: "button", onclick: async () => {
@@ -111,8 +166,8 @@ export async function attemptView(attemptId) {
     note.className = "muted";
     note.replaceChildren("Saving your answers…");
     announce("Saving your answers…");
-    // Nothing is submitted until every answer given is saved: typed ones, ones on their way
-    // and ones waiting to be retried.
+    // Nothing is submitted until every answer given is saved: typed ones, ones on their way,
+    // ones waiting to be retried and, under immediate feedback, ones not checked.
     const saved = await Promise.all(savers.map((saver) => saver.flush()));
     const unsaved = savers.filter((_, i) => !saved[i]);
     if (unsaved.length) {
@@ -143,7 +198,12 @@ export async function attemptView(attemptId) {
       submit.focus();
     }
   } }, "Submit my answers");
-  page(attempt.quiz_title, timer, h("p", { class: "muted" }, "Each answer is saved as you give it."),
+  const intro = checking
+    ? ["Check each answer to see its result: you can check each answer once, and it cannot change afterwards. ",
+      "Answers you do not check are saved and graded when you submit."]
+    : ["Each answer is saved as you give it."];
+  page(attempt.quiz_title, timer, h("p", { class: "muted" }, ...intro),
+    hidden && checking ? h("p", { class: "muted" }, hidden) : null,
     ...cards, h("div", { class: "submit" }, submit, note));
 }
 
@@ -152,7 +212,9 @@ export async function resultView(attemptId) {
   const score = attempt.score === null
     ? h("p", {}, "Submitted. Your score and the answers show when the quiz closes.")
     : h("p", { class: "score" }, `Your score: ${attempt.score} / ${attempt.max_score}`);
-  page(`${attempt.quiz_title}: submitted`, score,
+  const hidden = attempt.score !== null && attempt.answers_revealed === false
+    ? h("p", { "data-reveal-note": "" }, revealWhen(attempt.reveal_answers)) : null;
+  page(`${attempt.quiz_title}: submitted`, score, hidden,
     attempt.score === null ? null : h("a", { class: "button", href: `#/review/${attempt.id}` }, "Review my answers"),
     " ", h("a", { href: "#/" }, "Back to my quizzes"));
   announce(score.textContent);
@@ -168,6 +230,9 @@ export async function reviewView(attemptId) {
   const source = sourceId ? await sourceText(sourceId) : "";
   page(`Review: ${review.quiz_title}`,
     h("p", { class: "score" }, `Score: ${review.score} / ${review.max_score}`),
+    review.answers_revealed === false
+      ? h("p", { "data-reveal-note": "" }, `Your answers and whether they were right. ${revealWhen(review.reveal_answers)}`)
+      : null,
     review.items.map((item, index) => h("section", { class: "card", "data-item": item.id },
       h("h2", {}, `Question ${index + 1} · ${typeName(item.type)}`),
       h("p", {}, item.prompt),
@@ -184,10 +249,16 @@ export async function practiceView() {
     try {
       const query = `/api/practice/next?bank=${bank.value}` + (tag.value ? `&tag=${encodeURIComponent(tag.value)}` : "");
       const step = await get(query);
+      // Facts a quiz still open for the learner tests are left out: practice shows answers.
+      const held = step.held_back > 0
+        ? h("p", { class: "muted", "data-held-back": "" }, step.held_back === 1
+          ? "1 fact is held back until your open quizzes close."
+          : `${step.held_back} facts are held back until your open quizzes close.`)
+        : null;
       if (!step.question) {
         area.replaceChildren(h("p", {}, step.next_due
           ? `Nothing is due. The next fact is due ${new Date(step.next_due).toLocaleString()}.`
-          : "Nothing to practise here yet."));
+          : held ? "Nothing to practise here now." : "Nothing to practise here yet."), held || "");
         return;
       }
       const q = { ...step.question };
@@ -204,7 +275,7 @@ export async function practiceView() {
           announce(feedback.result.correct ? "Correct." : "Not quite.");
         } catch (error) { showError(error); }
       } }, "Check my answer");
-      area.replaceChildren(h("fieldset", { class: "card", "data-type": q.type },
+      area.replaceChildren(held || "", h("fieldset", { class: "card", "data-type": q.type },
         h("legend", {}, `${q.is_new ? "New fact" : "Review"} · ${typeName(q.type)}`),
         h("p", {}, q.prompt), renderInputs(q, null, (r) => { answer = r; }, source)), check);
       area.querySelector("input, select, textarea, button")?.focus();

@@ -100,6 +100,7 @@ function ordering(item, saved, onAnswer) {
     onAnswer({ order: [...order] });
   };
   draw();
+  onAnswer({ order: [...order] }, { initial: true }); // the order shown, should it be kept
   const save = h("button", { type: "button", class: "secondary", onclick: () => onAnswer({ order: [...order] }) },
     "Save this order");
   return [list, save];

@@ -2,6 +2,9 @@
 // its way at a time (so an older answer can never land after a newer one), a network failure
 // is retried, and flush() sends whatever is still pending and resolves once the newest answer
 // is acknowledged, or false when it could not be saved. Submit flushes every item first.
+//
+// Under immediate feedback (`check: true`) nothing is sent as it is given: the server locks an
+// item at its first answer, so only "Check answer" (a flush) or the submit sends it.
 import { ApiError, put } from "./api.js";
 import { announce, h } from "./ui.js";
 
@@ -10,14 +13,19 @@ const FLUSH_TRIES = 3; // a flush sends the newest answer up to this many times
 
 // A failure worth retrying: no connection, or the server was briefly unable to answer.
 const retryable = (error) => !(error instanceof ApiError) || error.status >= 500 || error.status === 429;
+const isLocked = (error) => error instanceof ApiError && error.status === 409 &&
+  String(error.body?.type || "").endsWith("/item-locked");
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 export class ItemSaver {
-  constructor({ attemptId, itemId, number, status, onResult = () => {} }) {
+  constructor({ attemptId, itemId, number, status, check = false, onResult = () => {}, onLocked = () => {} }) {
     this.url = `/api/attempts/${attemptId}/responses/${itemId}`;
     this.number = number; // the question's number on the page, for messages
     this.status = status;
     this.onResult = onResult;
+    this.onLocked = onLocked; // the server holds a checked answer already (409 item-locked)
+    this.check = check;
+    this.locked = false;
     this.latest = undefined;
     this.version = 0; // grows with every answer given
     this.savedVersion = 0; // the newest version the server acknowledged
@@ -31,13 +39,19 @@ export class ItemSaver {
 
   get dirty() { return this.savedVersion < this.version; }
 
-  // A new answer: sent now, or after a pause in typing.
-  answer(response, { typing = false } = {}) {
+  // A new answer: sent now, or after a pause in typing (or, to be checked, kept until then).
+  // An `initial` one is what the item shows before the learner touches it (an ordering's
+  // shuffled order): nothing to save, but it can be checked as it is.
+  answer(response, { typing = false, initial = false } = {}) {
+    if (this.locked) return;
+    if (initial) { if (this.version === 0) this.latest = response; return; }
     this.latest = response;
     this.version += 1;
     this.error = null;
     this.tries = 0;
-    if (typing) {
+    if (this.check) {
+      if (!this.inflight) this.show("unchecked");
+    } else if (typing) {
       this.clearTimers();
       this.debounceTimer = setTimeout(() => { this.debounceTimer = null; this.pump(); }, TYPING_PAUSE_MS);
       if (!this.inflight) this.show("pending");
@@ -79,6 +93,10 @@ export class ItemSaver {
     try {
       const saved = await put(this.url, { response }, { keepalive });
       this.savedVersion = Math.max(this.savedVersion, version);
+      if (this.check) { // its first answer is final: any given since cannot be saved
+        this.locked = true;
+        this.savedVersion = this.version;
+      }
       this.tries = 0;
       this.error = null;
       if (!this.dirty) this.show("saved");
@@ -87,10 +105,17 @@ export class ItemSaver {
       return true;
     } catch (error) {
       if (version !== this.version) return true; // a newer answer replaces it: send that one
+      if (isLocked(error)) { // checked before (another tab, or a reply lost on the way)
+        this.savedVersion = Math.max(this.savedVersion, version);
+        this.locked = true;
+        this.show("checked");
+        this.onLocked();
+        return true;
+      }
       this.error = error;
       if (retryable(error)) {
         this.tries += 1;
-        if (!this.flushing) this.scheduleRetry();
+        if (!this.flushing && !this.check) this.scheduleRetry();
         else this.show("offline");
       } else {
         this.show("failed");
@@ -120,8 +145,18 @@ export class ItemSaver {
       return true;
     } finally {
       this.flushing -= 1;
-      if (!this.flushing && this.dirty && this.error && retryable(this.error) && !this.inflight) this.scheduleRetry();
+      if (!this.flushing && !this.check && this.dirty && this.error && retryable(this.error) && !this.inflight) {
+        this.scheduleRetry();
+      }
     }
+  }
+
+  // Check the answer as it stands (immediate feedback): the shown one counts if none was given.
+  async checkNow() {
+    if (this.locked) return true;
+    if (this.version === 0 && this.latest !== undefined) this.version = 1;
+    if (this.version === 0) { this.show("empty"); return false; }
+    return this.flush();
   }
 
   // Why the newest answer is not saved, in words.
@@ -135,14 +170,21 @@ export class ItemSaver {
     status.className = "status";
     switch (state) {
       case "pending": status.textContent = "Saving when you pause…"; break;
-      case "saving": status.textContent = "Saving…"; break;
-      case "saved": status.textContent = "Saved ✓"; status.className = "status ok"; break;
+      case "saving": status.textContent = this.check ? "Checking…" : "Saving…"; break;
+      case "saved":
+        status.textContent = this.check ? "Checked ✓" : "Saved ✓";
+        status.className = "status ok";
+        break;
+      case "checked": status.textContent = "Checked ✓"; status.className = "status ok"; break;
+      case "unchecked": status.textContent = "Not checked yet"; break;
+      case "empty": status.textContent = "Answer first, then check it."; status.className = "status bad"; break;
       case "failed":
-        status.textContent = `Not saved: ${this.error.message}`;
+        status.textContent = `${this.check ? "Not checked" : "Not saved"}: ${this.error.message}`;
         status.className = "status bad";
         break;
       case "offline":
         status.className = "status bad";
+        if (this.check) { status.textContent = "Not checked (no connection). Try again."; break; }
         status.replaceChildren(wait ? `Not saved (no connection). Retrying in ${wait / 1000} s… ` : "Not saved (no connection). ",
           h("button", { type: "button", class: "secondary", onclick: () => { this.tries = 0; this.pump(); } }, "Retry now"));
         break;
@@ -155,7 +197,7 @@ export class ItemSaver {
 let current = [];
 export function track(savers) { current = savers; }
 function sendPending() {
-  for (const saver of current) if (saver.dirty && !saver.inflight) saver.pump({ keepalive: true });
+  for (const saver of current) if (!saver.check && saver.dirty && !saver.inflight) saver.pump({ keepalive: true });
 }
 document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") sendPending(); });
 window.addEventListener("pagehide", sendPending);

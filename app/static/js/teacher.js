@@ -7,6 +7,12 @@ import { announce, field, h, page, percent, showError } from "./ui.js";
 const TYPES = ["single_choice", "multiple_choice", "true_false", "numeric", "short_text", "matching",
   "ordering", "cloze", "find_evidence"];
 const option = (value, label = value) => h("option", { value }, label);
+// When learners see the correct answers, explanations and evidence (once results show).
+export const REVEAL = {
+  after_last_attempt: "When they have no attempts left or the quiz closes",
+  after_each_attempt: "After each attempt, as soon as results show",
+  after_close: "Only once the quiz closes",
+};
 
 export async function teacherHome() {
   const [classes, quizzes] = await Promise.all([get("/api/classes?page_size=100"), get("/api/quizzes?page_size=100")]);
@@ -106,13 +112,14 @@ export async function quizBuilder() {
   const attempts = h("input", { type: "number", min: "1", placeholder: "unlimited" });
   const grading = h("select", {}, ["highest", "average", "first", "last"].map((g) => option(g)));
   const feedback = h("select", {}, ["on_submit", "immediate", "after_close"].map((f) => option(f, f.replace("_", " "))));
+  const reveal = h("select", {}, Object.entries(REVEAL).map(([value, label]) => option(value, label)));
   const closes = h("input", { type: "datetime-local" });
   const shuffle = h("input", { type: "checkbox" });
   const classSelect = h("select", {}, classes.map((c) => option(c.id, c.name)));
   const save = h("form", { class: "card", onsubmit: async (event) => {
     event.preventDefault();
     const body = { title: title.value, question_ids: [...picked], grading: grading.value, feedback: feedback.value,
-      shuffle_questions: shuffle.checked };
+      reveal_answers: reveal.value, shuffle_questions: shuffle.checked };
     if (drawBank.value) body.draw = [{ bank: Number(drawBank.value), tag: drawTag.value || null, count: Number(drawCount.value) }];
     if (timeLimit.value) body.time_limit_s = Number(timeLimit.value) * 60;
     if (attempts.value) body.max_attempts = Number(attempts.value);
@@ -129,7 +136,7 @@ export async function quizBuilder() {
     h("div", { class: "row" }, field("Bank", drawBank), field("Tag", drawTag), field("How many", drawCount))),
   h("fieldset", {}, h("legend", {}, "Settings"), h("div", { class: "row" },
     field("Time limit (minutes)", timeLimit), field("Attempts allowed", attempts), field("Grade by", grading),
-    field("Feedback", feedback), field("Closes at", closes),
+    field("Feedback", feedback), field("Show the correct answers", reveal), field("Closes at", closes),
     h("div", {}, h("label", { class: "choice" }, shuffle, "Shuffle the questions")))),
   field("Assign to class", classSelect),
   h("button", {}, "Create and assign"));
@@ -153,6 +160,7 @@ export async function quizView(quizId) {
   const bands = stats.quiz.histogram.map((_, i) => `${i * 10}–${i === 9 ? 100 : i * 10 + 9} %`);
   page(quiz.title,
     h("p", {}, `Grading: ${quiz.grading} · feedback: ${quiz.feedback.replace("_", " ")} · `,
+      quiz.reveal_answers ? `correct answers shown: ${REVEAL[quiz.reveal_answers]?.toLowerCase() ?? quiz.reveal_answers} · ` : "",
       `${quiz.questions.length} fixed question(s), ${quiz.draw.length} draw rule(s)`),
     assign,
     h("h2", {}, "Statistics"),
