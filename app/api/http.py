@@ -3,7 +3,9 @@ JSON within bounds; its pagination is bounded) and the `<id:...>` URL converter.
 
 A body is never read before its size is checked (`MAX_CONTENT_LENGTH`, in `create_app`), and
 a JSON body is refused with a 400 problem when it is nested too deep, holds a number no column
-or answer could hold, or a string with a NUL, another control character or a lone surrogate.
+or answer could hold, or a string with a lone surrogate (which no database can store). Which
+characters a field takes is the field's business (`app.schemas.fields.Text`), where the
+OpenAPI document states it. An operation that reads a JSON body requires one (422).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from typing import Any, NoReturn
 
 import flask
 import flask_smorest
+import marshmallow as ma
+from webargs.core import missing
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.routing import IntegerConverter, Map
 
-from app.schemas.fields import MAX_ID, BoundedInteger, forbidden_character
+from app.schemas.fields import LONE_SURROGATE, MAX_ID, BoundedInteger
 
 MAX_JSON_DEPTH = 32
 # Digits of the longest integer accepted anywhere in a body (PostgreSQL's bigint has 19).
@@ -76,9 +80,8 @@ def _check_json_value(value: Any, text: str) -> None:
     while stack:
         node, depth = stack.pop()
         if isinstance(node, str):
-            bad = forbidden_character(node)
-            if bad is not None:
-                raise UnacceptableJSON(f"a string holds the character {bad}", text)
+            if LONE_SURROGATE.search(node):
+                raise UnacceptableJSON("a string holds a lone surrogate (invalid Unicode)", text)
             continue
         if not isinstance(node, dict | list):
             continue
@@ -95,6 +98,12 @@ class RequestParser(FlaskParser):
         if not is_json_request(req):
             return super()._raw_load_json(req)
         return load_json_body(req.get_data(cache=True))
+
+    def load_json(self, req: flask.Request, schema: ma.Schema) -> Any:
+        data = super().load_json(req, schema)
+        if data is missing:
+            raise ma.ValidationError("A JSON body is required (Content-Type: application/json).")
+        return data
 
     def _handle_invalid_json_error(
         self, error: Exception, req: flask.Request, *args: Any, **kwargs: Any

@@ -65,7 +65,8 @@ class AttemptSchema(ma.Schema):
 
 
 class ResponseInputSchema(ma.Schema):
-    response = ma.fields.Raw(
+    # Its keys and values depend on the item's type; `grading.response_problem` checks them.
+    response = ma.fields.Dict(
         required=True,
         metadata={"description": 'Shaped by the item\'s type, e.g. {"choice": "o1a2b3c4"}'},
     )

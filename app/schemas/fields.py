@@ -58,14 +58,19 @@ class TomlLocalDateTime(fields.Field):
 
 # PostgreSQL's `integer`: every id column. A larger id cannot exist, so it is refused up front.
 MAX_ID = 2**31 - 1
-# Control characters other than tab and newline, and lone UTF-16 surrogates (which JSON's
-# \ud800 escapes can smuggle in): no database stores them and no person types them.
-_FORBIDDEN_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_FORBIDDEN_SINGLE_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+# Control characters (C0, DEL and C1; tab and newline too on one line) and lone UTF-16
+# surrogates (which JSON's \ud800 escapes can smuggle in): no database stores NUL or a lone
+# surrogate, and no person types any of them. Written for Python and for the OpenAPI
+# document's `pattern` (ECMA-262) alike.
+_SINGLE_LINE_CONTROLS = "\\u0000-\\u001f\\u007f-\\u009f"
+_MULTILINE_CONTROLS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+_FORBIDDEN_MULTILINE = re.compile(f"[{_MULTILINE_CONTROLS}\\ud800-\\udfff]")
+_FORBIDDEN_SINGLE_LINE = re.compile(f"[{_SINGLE_LINE_CONTROLS}\\ud800-\\udfff]")
+LONE_SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
 def forbidden_character(value: str, multiline: bool = True) -> str | None:
-    """A description of the first character no field accepts, or None."""
+    """A description of the first character no text field accepts, or None."""
     found = (_FORBIDDEN_MULTILINE if multiline else _FORBIDDEN_SINGLE_LINE).search(value)
     if found is None:
         return None
@@ -99,9 +104,10 @@ class Id(BoundedInteger):
 
 
 class Text(fields.String):
-    """Text from a person: at most `max_length` characters, no control characters (tab and
-    newline only where `multiline`), no invalid Unicode; stripped of surrounding spaces and
-    never blank unless `min_length=0`. Passwords keep their spaces (`strip=False`)."""
+    """Text from a person: at most `max_length` characters as sent, no control characters
+    (tab and newline only where `multiline`), no invalid Unicode; stripped of surrounding
+    spaces and never blank unless `min_length=0`. Passwords keep their spaces (`strip=False`).
+    The OpenAPI document states the length and the characters refused (as a `pattern`)."""
 
     def __init__(
         self,
@@ -112,18 +118,24 @@ class Text(fields.String):
         strip: bool = True,
         **kwargs: Any,
     ) -> None:
+        controls = _MULTILINE_CONTROLS if multiline else _SINGLE_LINE_CONTROLS
         validators = [
             validate.Length(min=min_length, max=max_length),
+            # Checked in _deserialize with a clearer message; here for the document.
+            validate.Regexp(f"^[^{controls}]*$", error="Must not contain control characters."),
             *_as_list(kwargs.pop("validate", None)),
         ]
         super().__init__(validate=validators, **kwargs)
-        self.min_length, self.multiline, self.strip = min_length, multiline, strip
+        self.min_length, self.max_length = min_length, max_length
+        self.multiline, self.strip = multiline, strip
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         bad = forbidden_character(text, self.multiline)
         if bad is not None:
             raise ValidationError(f"Must not contain the character {bad}.")
+        if len(text) > self.max_length:
+            raise ValidationError(f"Longer than maximum length {self.max_length}.")
         if self.strip:
             text = text.strip()
         if self.min_length > 0 and not text.strip():

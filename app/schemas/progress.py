@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.schemas.attempts import ItemResultSchema
+from app.schemas.attempts import ItemResultSchema, ResponseInputSchema
 from app.schemas.fields import Id, Text
 
 
@@ -73,8 +73,8 @@ class PracticeNextSchema(ma.Schema):
     )
 
 
-class PracticeAnswerSchema(ma.Schema):
-    response = ma.fields.Raw(required=True)
+class PracticeAnswerSchema(ResponseInputSchema):
+    """The same answer shapes as in a quiz."""
 
 
 class PracticeFeedbackSchema(ma.Schema):

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from app.schemas.fields import forbidden_character
 from app.services.text import normalise_answer
 
 FULL_RECALL, FULL_PRECISION = 0.8, 0.5
@@ -176,7 +177,7 @@ EXPECTED_SHAPES = {
     "multiple_choice": '{"choices": ["<option id>", ...]}',
     "true_false": '{"value": true or false}',
     "numeric": '{"value": <number>} with |number| <= 10^15',
-    "short_text": '{"text": "<answer>"}',
+    "short_text": '{"text": "<answer, one line>"}',
     "matching": '{"pairs": {"<prompt id>": "<option id>", ...}}',
     "ordering": '{"order": ["<item id>", ... every item once]}',
     "cloze": '{"blanks": ["<text>", ... one per blank]}',
@@ -231,8 +232,17 @@ def _value_number(content: dict, r: dict) -> bool:
     )
 
 
+def _typed_text(value: Any) -> bool:
+    """One line of a person's text: a string, not too long, no control character."""
+    return (
+        isinstance(value, str)
+        and len(value) <= MAX_TEXT_LENGTH
+        and forbidden_character(value, multiline=False) is None
+    )
+
+
 def _text(content: dict, r: dict) -> bool:
-    return _keys(r, "text") and isinstance(r["text"], str) and len(r["text"]) <= MAX_TEXT_LENGTH
+    return _keys(r, "text") and _typed_text(r["text"])
 
 
 def _pairs(content: dict, r: dict) -> bool:
@@ -261,7 +271,7 @@ def _blanks(content: dict, r: dict) -> bool:
         _keys(r, "blanks")
         and isinstance(b, list)
         and len(b) == len(content["segments"]) - 1
-        and all(isinstance(x, str) and len(x) <= MAX_TEXT_LENGTH for x in b)
+        and all(_typed_text(x) for x in b)
     )
 
 

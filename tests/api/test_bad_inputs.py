@@ -312,6 +312,37 @@ def corpus(ids: dict[str, Any], max_body: int) -> list[Bad]:
     ):
         add(Bad(f"{method} {path} {json.dumps(body)[:50]}", who, method, path, body))
     add(Bad("not JSON at all", "teacher", "POST", "/api/classes", b"{name: 7B"))
+    add(Bad("no body to a PATCH", "teacher", "PATCH", f"/api/quizzes/{quiz}"))
+    add(
+        Bad(
+            "JSON sent as text/plain",
+            "teacher",
+            "POST",
+            "/api/classes",
+            b'{"name": "7B"}',
+            "text/plain",
+        )
+    )
+    add(Bad("a null answer", "learner", "PUT", numeric, {"response": None}))
+    for control in ("\u0001", "\u001e", "\t", "\u0085", "\u007f"):
+        add(
+            Bad(
+                f"{control!r} in a class name",
+                "teacher",
+                "POST",
+                "/api/classes",
+                {"name": f"7B{control}x"},
+            )
+        )
+    add(
+        Bad(
+            "a name longer than its limit before stripping",
+            "teacher",
+            "POST",
+            "/api/auth/tokens",
+            {"name": "\u00a0" + "x" * 100},
+        )
+    )
     return cases
 
 
