@@ -2,8 +2,9 @@
 JSON within bounds; its pagination is bounded) and the `<id:...>` URL converter.
 
 A body is never read before its size is checked (`MAX_CONTENT_LENGTH`, in `create_app`), and
-a JSON body is refused with a 400 problem when it is nested too deep, holds a number no column
-or answer could hold, or a string with a lone surrogate (which no database can store). Which
+a JSON body is refused: 400 when it is not JSON, 422 when it is nested too deep, holds a
+number no column or answer could hold, or a string with a lone surrogate (which no database
+can store). Which
 characters a field takes is the field's business (`app.schemas.fields.Text`), where the
 OpenAPI document states it. An operation that reads a JSON body requires one (422).
 """
@@ -31,7 +32,7 @@ MAX_PAGE = 1_000_000
 
 
 class UnacceptableJSON(json.JSONDecodeError):
-    """Valid JSON perhaps, but not a body this API accepts; webargs answers 400."""
+    """Valid JSON perhaps, but not a body this API accepts (422)."""
 
     def __init__(self, reason: str, document: str) -> None:
         super().__init__(reason, document or " ", 0)
@@ -109,6 +110,9 @@ class RequestParser(FlaskParser):
         self, error: Exception, req: flask.Request, *args: Any, **kwargs: Any
     ) -> NoReturn:
         reason = getattr(error, "msg", None) or getattr(error, "reason", None) or "unreadable"
+        if isinstance(error, UnacceptableJSON):
+            # JSON, but holding what no field can take: like any invalid value, a 422.
+            abort(422, exc=error, messages={"json": [f"Unacceptable JSON body: {reason}."]})
         abort(400, exc=error, messages={"json": [f"Invalid JSON body: {reason}."]})
 
 
