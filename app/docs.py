@@ -6,14 +6,13 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, send_from_directory
 
+from app import web
+
 SWAGGER_UI_VERSION = "5.35.0"
 ASSETS = Path(__file__).resolve().parent / "docs_ui"
-# Swagger UI sets element styles from script and draws icons as data: URIs; nothing else
-# is allowed, and nothing comes from elsewhere.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'; form-action 'self'"
+# The web page's policy, but Swagger UI sets inline styles from script.
+CONTENT_SECURITY_POLICY = web.CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
 )
 
 blp = Blueprint("docs", __name__)

@@ -6,6 +6,16 @@ from typing import Any
 
 from app.models.content import QUESTION_TYPES
 
+# A teacher's own question, as POST /api/questions takes it.
+NEW_QUESTION = {
+    "type": "true_false",
+    "prompt": "The treaty was signed in Pyongyang.",
+    "answer": True,
+    "tags": ["background"],
+    "difficulty": "easy",
+    "explanation": "It was.",
+}
+
 
 def one_of_each_type(teacher: Any) -> list[dict[str, Any]]:
     """The first bank question of each of the nine types, as the teacher sees it."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from quiz_helpers import assigned_quiz, classroom, one_of_each_type
+from quiz_helpers import NEW_QUESTION, assigned_quiz, classroom, one_of_each_type
 from summary import record
 
 from app.extensions import db as flask_db
@@ -344,16 +344,6 @@ def corpus(ids: dict[str, Any], max_body: int) -> list[Bad]:
         )
     )
     return cases
-
-
-NEW_QUESTION = {
-    "type": "true_false",
-    "prompt": "The treaty was signed in Pyongyang.",
-    "answer": True,
-    "tags": ["background"],
-    "difficulty": "easy",
-    "explanation": "It was.",
-}
 
 
 def row_counts(engine: sa.Engine) -> dict[str, int]:

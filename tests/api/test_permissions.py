@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from quiz_helpers import NEW_QUESTION
 from summary import record
 
 
@@ -24,15 +25,6 @@ class Row:
     owner: int
     other_teacher: int
 
-
-NEW_QUESTION = {
-    "type": "true_false",
-    "prompt": "The treaty was signed in Pyongyang.",
-    "answer": True,
-    "tags": ["background"],
-    "difficulty": "easy",
-    "explanation": "It was.",
-}
 
 MATRIX = [
     # Anyone may call these: the answers show the request got past authorisation to its checks.
@@ -197,7 +189,7 @@ def _route(path: str) -> str:
     return re.sub(r"\{[a-z_]+\}", "<>", path)
 
 
-def test_every_route_has_a_row_in_the_matrix(app: Any) -> None:
+def test_every_route_has_a_row_in_the_matrix(app: Any, database_url: str) -> None:
     """A new route without a row fails here, so nobody forgets to decide who may call it."""
     rules = {
         (method, re.sub(r"<[^>]+>", "<>", rule.rule))
@@ -208,4 +200,5 @@ def test_every_route_has_a_row_in_the_matrix(app: Any) -> None:
     rows = {(row.method, _route(row.path)) for row in MATRIX}
     assert rules - rows == set(), "routes without a row in MATRIX"
     assert rows - rules == set(), "rows for routes that do not exist"
-    record("authorisation", f"{len(MATRIX)} routes x {len(PEOPLE)} roles in the matrix")
+    backend = database_url.split(":")[0].split("+")[0]
+    record("authorisation", f"{len(MATRIX)} routes x {len(PEOPLE)} roles checked on {backend}")

@@ -23,23 +23,14 @@ from typing import Any
 import pytest
 import requests
 
+from app.models.content import QUESTION_TYPES
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/test"
 # Live servers use Redis databases of their own: 15 belongs to the rest of the suite.
 REDIS_DB_FUZZ = 14
 REDIS_DB_CRASH = 13
-QUESTION_TYPES = (
-    "single_choice",
-    "multiple_choice",
-    "true_false",
-    "numeric",
-    "short_text",
-    "matching",
-    "ordering",
-    "cloze",
-    "find_evidence",
-)
 # Access log lines: "<status> <method> <path>", enough to count requests and server errors.
 ACCESS_LOG_FORMAT = '%(s)s %(m)s "%(U)s" "%(q)s"'
 # Every live server started in this session, for the failure reports.
