@@ -34,7 +34,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, bindparam, case, exists, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -80,7 +80,15 @@ def score_visible(quiz: Quiz, attempt: Attempt, now: datetime) -> bool:
     return attempt.state == "submitted" and scores_visible(quiz, now)
 
 
-def answers_revealed(quiz: Quiz, attempts_used: int, now: datetime) -> bool:
+class RevealSettings(Protocol):
+    """What `answers_revealed` reads of a quiz (a Quiz, or a row of these columns)."""
+
+    reveal_answers: str
+    max_attempts: int | None
+    closes_at: datetime | None
+
+
+def answers_revealed(quiz: RevealSettings, attempts_used: int, now: datetime) -> bool:
     """Whether a learner whose results show may also see correct answers and evidence.
 
     `attempts_used` counts the learner's attempts of the quiz, the one in progress included.
@@ -531,7 +539,10 @@ def save_response(
             Attempt.state,
             Attempt.deadline,
             Attempt.number,
-            Quiz,
+            Quiz.feedback,
+            Quiz.reveal_answers,
+            Quiz.max_attempts,
+            Quiz.closes_at,
             AttemptItem.content,
             AttemptItem.points,
             QuestionVersion.type,
@@ -558,8 +569,7 @@ def save_response(
         raise AttemptClosedError("Time is up for this attempt; the answer was not saved.")
     if not row.assigned:
         raise NotAssignedError("This quiz is no longer assigned to you; the answer was not saved.")
-    quiz: Quiz = row.Quiz
-    immediate = quiz.feedback == "immediate"
+    immediate = row.feedback == "immediate"
     if immediate and row.answered:
         raise ItemLockedError(_LOCKED)
     problem = response_problem(row.type, row.content, response)
@@ -577,7 +587,7 @@ def save_response(
     session.commit()
     result = None
     if immediate:
-        revealed = answers_revealed(quiz, row.number, now)
+        revealed = answers_revealed(row, row.number, now)
         result = item_result(
             row.type,
             row.content,
