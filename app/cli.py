@@ -10,10 +10,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.content.documents import Catalog
+from app.content.export import export_questions
+from app.content.load import load_catalog
+from app.content.read import read_catalog
 from app.extensions import db
-from app.services.bank_loader import export_questions, load_catalog
-from app.services.catalog import build_catalog
-from app.services.content_docs import Catalog
 from app.services.demo import ensure_demo_accounts
 
 questions = AppGroup("questions", help="Validate, load and export the question bank content.")
@@ -22,7 +23,7 @@ attempts_group = AppGroup("attempts", help="Attempts: jobs to run periodically."
 
 def _validated_catalog(directory: str | None) -> Catalog:
     root = directory or current_app.config["QUESTIONS_DIR"]
-    catalog = build_catalog(root)
+    catalog = read_catalog(root)
     for problem in catalog.problems:
         click.secho(str(problem), fg="red", err=True)
     if not catalog.ok:

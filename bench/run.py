@@ -28,9 +28,9 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.config import PROJECT_ROOT, normalise_database_url
+from app.content.load import load_catalog
+from app.content.read import read_catalog
 from app.extensions import db
-from app.services.bank_loader import load_catalog
-from app.services.catalog import build_catalog
 
 
 def timed(label: str, repeat: int, action: Callable[[], object]) -> None:
@@ -240,9 +240,9 @@ def main() -> None:
             timed(
                 "build catalog (validate questions/)",
                 5,
-                lambda: build_catalog(PROJECT_ROOT / "questions"),
+                lambda: read_catalog(PROJECT_ROOT / "questions"),
             )
-            catalog = build_catalog(PROJECT_ROOT / "questions")
+            catalog = read_catalog(PROJECT_ROOT / "questions")
             timed(
                 "load catalog (first, then unchanged)", 3, lambda: load_catalog(db.session, catalog)
             )

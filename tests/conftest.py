@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from app.config import PROJECT_ROOT, normalise_database_url
+from app.content.documents import Catalog
+from app.content.load import load_catalog
+from app.content.read import read_catalog
 from app.extensions import db as _db
 from app.extensions import limiter
-from app.services.bank_loader import load_catalog
-from app.services.catalog import build_catalog
-from app.services.content_docs import Catalog
 
 QUESTIONS_DIR = PROJECT_ROOT / "questions"
 
@@ -120,7 +120,7 @@ def client(app: Flask, db: Database) -> FlaskClient:
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     """The real content under questions/, validated once per session."""
-    return build_catalog(QUESTIONS_DIR)
+    return read_catalog(QUESTIONS_DIR)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from app.schemas.questions import (
     TeacherQuestionDetailSchema,
     TeacherQuestionSchema,
 )
-from app.services import question_bank
+from app.services import questions
 
 blp = Blueprint("questions", __name__, description="The question bank (keys: teachers only)")
 
@@ -34,7 +34,7 @@ def list_banks() -> Select[Any]:
 
     Learners see the shared banks, to choose what to practise; a bank holds no key.
     """
-    return question_bank.visible_banks(signed_in())
+    return questions.visible_banks(signed_in())
 
 
 @blp.route("/api/questions")
@@ -45,14 +45,14 @@ class QuestionList(MethodView):
     @blp.paginate(SelectPage)
     def get(self, filters: dict[str, Any]) -> Select[Any]:
         """Questions at their latest version, with answer keys and evidence."""
-        return question_bank.question_query(signed_in(), question_bank.QuestionFilters(**filters))
+        return questions.question_query(signed_in(), questions.QuestionFilters(**filters))
 
     @requires("teacher")
     @blp.arguments(QuestionInputSchema)
     @blp.response(201, TeacherQuestionDetailSchema)
     def post(self, fields: dict[str, Any]) -> Question:
         """Write a question of your own (same fields and checks as a bank file)."""
-        return question_bank.create_question(db.session, signed_in(), fields)
+        return questions.create_question(db.session, signed_in(), fields)
 
 
 @blp.route("/api/questions/<id:question_id>")
@@ -61,11 +61,11 @@ class QuestionById(MethodView):
     @blp.response(200, TeacherQuestionDetailSchema)
     def get(self, question_id: int) -> Question:
         """One question with its key, evidence and version history."""
-        return question_bank.get_question(db.session, signed_in(), question_id)
+        return questions.get_question(db.session, signed_in(), question_id)
 
     @requires("teacher")
     @blp.arguments(QuestionPatchSchema)
     @blp.response(200, TeacherQuestionDetailSchema)
     def patch(self, changes: dict[str, Any], question_id: int) -> Question:
         """Edit your own question: a new version; attempts keep the version they asked."""
-        return question_bank.edit_question(db.session, signed_in(), question_id, changes)
+        return questions.edit_question(db.session, signed_in(), question_id, changes)

@@ -14,8 +14,7 @@ from app.pagination import SelectPage
 from app.permissions import requires
 from app.schemas.questions import FactSchema
 from app.schemas.source import SourceSchema, SourceSummarySchema
-from app.services.lookup import get_or_404
-from app.services.question_bank import facts_of_source
+from app.services.questions import facts_of_source
 
 blp = Blueprint("sources", __name__, url_prefix="/api/sources", description="Source documents")
 
@@ -34,7 +33,7 @@ class SourceById(MethodView):
     @blp.response(200, SourceSchema)
     def get(self, source_id: int) -> Source:
         """One source with its full text."""
-        return get_or_404(Source, source_id)
+        return db.get_or_404(Source, source_id, description=f"Source {source_id} does not exist.")
 
 
 @blp.route("/<id:source_id>/facts", methods=["GET"])

@@ -1,7 +1,7 @@
 """Shapes of the TOML files under `questions/` (sources, facts, banks).
 
 Shape only: whether evidence is found in its source, or a question's key fits its options, is
-checked by `app.services.catalog`, which reports the file and line of each offender.
+checked by `app.content.read`, which reports the file and line of each offender.
 """
 
 from __future__ import annotations
@@ -197,7 +197,7 @@ class GeneratorSchema(StrictSchema):
     exclude = fields.List(fields.String(), load_default=list)
 
 
-class BankSchema(StrictSchema):
+class BankFileSchema(StrictSchema):
     title = Text(required=True)
     description = fields.String(load_default="")
     sources = fields.List(fields.String(validate=SLUG), required=True, validate=NonEmpty)

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from app.domain.text import normalise_answer
 from app.schemas.fields import forbidden_character
-from app.services.text import normalise_answer
 
 FULL_RECALL, FULL_PRECISION = 0.8, 0.5
 HALF_RECALL, HALF_PRECISION = 0.5, 0.25

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from app.services.text import normalise_answer, short_id
+from app.domain.text import normalise_answer, short_id
 
 CLOZE_BLANK = re.compile(r"\[\[([^\]]*)\]\]")
 

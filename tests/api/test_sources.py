@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from app.services.content_docs import Catalog
+from app.content.documents import Catalog
 
 PROBLEM = "application/problem+json"
 

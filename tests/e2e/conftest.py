@@ -15,8 +15,8 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.content.load import load_catalog
 from app.extensions import db
-from app.services.bank_loader import load_catalog
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "e2e-long-password"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from app.content.documents import Catalog
+from app.content.read import read_catalog
 from app.models.content import QUESTION_TYPES
-from app.services.catalog import build_catalog
-from app.services.content_docs import Catalog
 
 SLUG = "rfa-nk-russia-treaty-2024"
 REQUIRED_TAGS = {"treaty-years", "clauses", "who-said-what", "people", "background"}
@@ -51,7 +51,7 @@ def test_facts_cover_every_kind_the_article_has(catalog: Catalog) -> None:
 
 def test_generation_is_deterministic() -> None:
     root = Path(__file__).resolve().parents[2] / "questions"
-    first, second = build_catalog(root), build_catalog(root)
+    first, second = read_catalog(root), read_catalog(root)
     assert [q.content_hash for q in first.banks[0].questions] == [
         q.content_hash for q in second.banks[0].questions
     ]
@@ -85,7 +85,7 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def problems(root: Path) -> list[str]:
-    return [str(p) for p in build_catalog(root).problems]
+    return [str(p) for p in read_catalog(root).problems]
 
 
 def test_missing_evidence_is_reported_with_file_and_line(content_copy: Path) -> None:

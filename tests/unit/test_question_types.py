@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from app.domain.text import normalise_answer, short_id
 from app.services.question_types import QuestionProblem, compile_question_body, parse_cloze
-from app.services.text import normalise_answer, short_id
 
 
 def q(type_: str, **body: Any) -> dict[str, Any]:

@@ -28,9 +28,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from app.content.documents import FactDoc
+from app.domain.text import normalise_answer
 from app.models.content import DIFFICULTIES
-from app.services.content_docs import FactDoc
-from app.services.text import normalise_answer
 
 # How much harder than its fact a question of each type is (in DIFFICULTIES steps).
 DIFFICULTY_SHIFT = {

@@ -10,12 +10,12 @@ from marshmallow import ValidationError
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload, with_expression
 
+from app.content.documents import QuestionDraft
+from app.content.drafts import build_draft, load_authoring
+from app.content.evidence import locate_evidence
+from app.content.load import new_version
 from app.errors import ForbiddenError, InvalidContentError, NotFoundError
 from app.models import Bank, Fact, Question, QuestionVersion, Source, Tag, User
-from app.services.bank_loader import new_version
-from app.services.catalog import locate_evidence
-from app.services.content_docs import QuestionDraft
-from app.services.question_drafts import build_draft, load_authoring
 from app.services.question_types import QuestionProblem
 
 

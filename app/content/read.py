@@ -16,14 +16,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from app.schemas.content_files import (
-    FACT_COMMON_FIELDS,
-    FACT_SCHEMAS,
-    BankSchema,
-    SourceMetaSchema,
-)
-from app.services.bank_builder import generate_questions
-from app.services.content_docs import (
+from app.content.documents import (
     BankDoc,
     Catalog,
     ContentProblem,
@@ -31,9 +24,17 @@ from app.services.content_docs import (
     QuestionDraft,
     SourceDoc,
 )
-from app.services.question_drafts import build_draft, load_authoring
+from app.content.drafts import build_draft, load_authoring
+from app.content.evidence import locate_evidence
+from app.content.generate import generate_questions
+from app.domain.text import normalise_answer
+from app.schemas.content_files import (
+    FACT_COMMON_FIELDS,
+    FACT_SCHEMAS,
+    BankFileSchema,
+    SourceMetaSchema,
+)
 from app.services.question_types import QuestionProblem
-from app.services.text import loosen_typography, normalise_answer
 
 
 class ContentFile:
@@ -76,28 +77,6 @@ def format_errors(messages: Any, prefix: str = "") -> list[str]:
     if isinstance(messages, list):
         return [line for m in messages for line in format_errors(m, prefix)]
     return [f"{prefix}: {messages}"]
-
-
-def locate_evidence(text: str, evidence: str, occurrence: int | None) -> tuple[int, int] | str:
-    """The span of the `occurrence`-th verbatim match of `evidence`, or why there is none."""
-    starts = [m.start() for m in re.finditer(re.escape(evidence), text)]
-    if not starts:
-        hint = ""
-        if loosen_typography(evidence) in loosen_typography(text):
-            hint = (
-                " (it differs from the source only in quotes or spaces: copy the source's"
-                " curly quotes and non-breaking spaces, written \\u00a0 in TOML)"
-            )
-        return f"evidence not found verbatim in the source{hint}: {evidence!r}"
-    if occurrence is None and len(starts) > 1:
-        return (
-            f"evidence appears {len(starts)} times in the source; make it longer or say which"
-            " one with occurrence = N"
-        )
-    if occurrence is not None and occurrence > len(starts):
-        return f"evidence appears {len(starts)} time(s), so occurrence = {occurrence} is too high"
-    start = starts[(occurrence or 1) - 1]
-    return start, start + len(evidence)
 
 
 def read_sources(root: Path, catalog: Catalog) -> None:
@@ -212,7 +191,7 @@ def read_banks(root: Path, catalog: Catalog, fact_files: dict[str, ContentFile])
         if data is None:
             continue
         try:
-            bank = BankSchema().load(data)
+            bank = BankFileSchema().load(data)
         except ValidationError as error:
             for line in format_errors(error.messages):
                 file.problem(catalog, None, line)
@@ -311,7 +290,7 @@ def compile_draft(
         return None
 
 
-def build_catalog(root: Path | str) -> Catalog:
+def read_catalog(root: Path | str) -> Catalog:
     """Read, validate and compile the whole content tree; never raises on bad content."""
     root = Path(root)
     catalog = Catalog()

@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from app.content.documents import QuestionDraft
 from app.schemas.content_files import QUESTION_SCHEMAS
-from app.services.content_docs import QuestionDraft
 from app.services.question_types import compile_question_body
 
 
