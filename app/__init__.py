@@ -12,7 +12,16 @@ from sqlalchemy.engine import Engine
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, API blueprints, error handlers, CLI."""
     from app import cli, docs, security, web
-    from app.api import auth, classes, health, progress, questions, quizzes, sources
+    from app.api import (
+        auth,
+        classes,
+        health,
+        progress,
+        question_types,
+        questions,
+        quizzes,
+        sources,
+    )
     from app.api.http import IdConverter, id_parameter_schema
     from app.config import load_config
     from app.errors import register_error_handlers
@@ -39,6 +48,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         auth.blp,
         classes.blp,
         sources.blp,
+        question_types.blp,
         questions.blp,
         quizzes.blp,
         progress.blp,

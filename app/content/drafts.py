@@ -7,16 +7,15 @@ from typing import Any
 from marshmallow import ValidationError
 
 from app.content.documents import QuestionDraft
-from app.schemas.content_files import QUESTION_SCHEMAS
-from app.services.question_types import compile_question_body
+from app.domain.question_types import QUESTION_TYPES, REGISTRY, compile_question_body
 
 
 def load_authoring(raw: dict[str, Any]) -> dict[str, Any]:
     """Check a question's fields against the schema of its type; raise ValidationError."""
-    schema = QUESTION_SCHEMAS.get(raw.get("type"))  # type: ignore[arg-type]
-    if schema is None:
-        raise ValidationError({"type": [f"Must be one of: {', '.join(QUESTION_SCHEMAS)}."]})
-    return schema().load(raw)
+    kind = REGISTRY.get(raw.get("type"))  # type: ignore[arg-type]
+    if kind is None:
+        raise ValidationError({"type": [f"Must be one of: {', '.join(QUESTION_TYPES)}."]})
+    return kind.authoring_schema().load(raw)
 
 
 def build_draft(

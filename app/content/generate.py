@@ -29,8 +29,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.content.documents import FactDoc
+from app.domain.choices import DIFFICULTIES
 from app.domain.text import normalise_answer
-from app.models.content import DIFFICULTIES
 
 # How much harder than its fact a question of each type is (in DIFFICULTIES steps).
 DIFFICULTY_SHIFT = {

@@ -27,6 +27,7 @@ from app.content.documents import (
 from app.content.drafts import build_draft, load_authoring
 from app.content.evidence import locate_evidence
 from app.content.generate import generate_questions
+from app.domain.question_types import QuestionProblem
 from app.domain.text import normalise_answer
 from app.schemas.content_files import (
     FACT_COMMON_FIELDS,
@@ -34,7 +35,6 @@ from app.schemas.content_files import (
     BankFileSchema,
     SourceMetaSchema,
 )
-from app.services.question_types import QuestionProblem
 
 
 class ContentFile:

@@ -16,10 +16,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.choices import ATTEMPT_STATES, in_check
 from app.models.base import Base
 from app.models.quiz import Points, Quiz
-
-ATTEMPT_STATES = ("in_progress", "submitted")
 
 
 class Attempt(Base):
@@ -30,7 +29,7 @@ class Attempt(Base):
         UniqueConstraint("quiz_id", "learner_id", "number"),
         CheckConstraint("number >= 1", "number_positive"),
         CheckConstraint("attempt_limit IS NULL OR number <= attempt_limit", "within_limit"),
-        CheckConstraint("state IN ('in_progress', 'submitted')", "state"),
+        CheckConstraint(in_check("state", ATTEMPT_STATES), "state"),
         # At most one unfinished attempt per learner and quiz: a second start resumes it.
         Index(
             "uq_attempts_one_in_progress",

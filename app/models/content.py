@@ -18,25 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
+from app.domain.choices import DIFFICULTIES, FACT_KINDS, in_check
+from app.domain.question_types import QUESTION_TYPES
 from app.models.base import Base, TimestampMixin
-
-QUESTION_TYPES = (
-    "single_choice",
-    "multiple_choice",
-    "true_false",
-    "numeric",
-    "short_text",
-    "matching",
-    "ordering",
-    "cloze",
-    "find_evidence",
-)
-DIFFICULTIES = ("easy", "medium", "hard")
-FACT_KINDS = ("date", "clause", "quote", "entity", "definition", "event")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Source(TimestampMixin, Base):
@@ -69,7 +53,7 @@ class Fact(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("source_id", "slug"),
         CheckConstraint("evidence_start >= 0 AND evidence_end > evidence_start", "evidence_span"),
-        CheckConstraint(_in("kind", FACT_KINDS), "kind"),
+        CheckConstraint(in_check("kind", FACT_KINDS), "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,8 +159,8 @@ class QuestionVersion(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("question_id", "number"),
         CheckConstraint("number >= 1", "number_positive"),
-        CheckConstraint(_in("type", QUESTION_TYPES), "type"),
-        CheckConstraint(_in("difficulty", DIFFICULTIES), "difficulty"),
+        CheckConstraint(in_check("type", QUESTION_TYPES), "type"),
+        CheckConstraint(in_check("difficulty", DIFFICULTIES), "difficulty"),
         Index(None, "type", "difficulty"),
     )
 

@@ -7,9 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.domain.choices import ANSWER_SOURCES, in_check
 from app.models.base import Base
-
-ANSWER_SOURCES = ("quiz", "practice")
 
 
 class AnswerLog(Base):
@@ -17,7 +16,7 @@ class AnswerLog(Base):
 
     __tablename__ = "answer_log"
     __table_args__ = (
-        CheckConstraint("source IN ('quiz', 'practice')", "source"),
+        CheckConstraint(in_check("source", ANSWER_SOURCES), "source"),
         CheckConstraint("fraction >= 0 AND fraction <= 1", "fraction_range"),
         Index(None, "learner_id", "answered_at"),
     )
@@ -42,7 +41,7 @@ class FactReview(Base):
     __tablename__ = "fact_reviews"
     __table_args__ = (
         CheckConstraint("rating BETWEEN 1 AND 4", "rating_range"),
-        CheckConstraint("source IN ('quiz', 'practice')", "source"),
+        CheckConstraint(in_check("source", ANSWER_SOURCES), "source"),
         Index(None, "learner_id", "fact_id", "reviewed_at"),
         Index(None, "learner_id", "applied", "visible_from"),
     )

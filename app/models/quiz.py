@@ -7,25 +7,18 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.choices import FEEDBACK_POLICIES, GRADING_METHODS, REVEAL_POLICIES, in_check
 from app.models.base import Base, TimestampMixin
 
-GRADING_METHODS = ("highest", "average", "first", "last")
-FEEDBACK_POLICIES = ("immediate", "on_submit", "after_close")
-# When a learner may see correct answers, explanations and evidence (once results show):
-# after the attempt that leaves none (or the close), after every attempt, or after the close.
-REVEAL_POLICIES = ("after_last_attempt", "after_each_attempt", "after_close")
 Points = Float()  # points and scores: fractions of a point are common
 
 
 class Quiz(TimestampMixin, Base):
     __tablename__ = "quizzes"
     __table_args__ = (
-        CheckConstraint("grading IN ('highest', 'average', 'first', 'last')", "grading"),
-        CheckConstraint("feedback IN ('immediate', 'on_submit', 'after_close')", "feedback"),
-        CheckConstraint(
-            "reveal_answers IN ('after_last_attempt', 'after_each_attempt', 'after_close')",
-            "reveal_answers",
-        ),
+        CheckConstraint(in_check("grading", GRADING_METHODS), "grading"),
+        CheckConstraint(in_check("feedback", FEEDBACK_POLICIES), "feedback"),
+        CheckConstraint(in_check("reveal_answers", REVEAL_POLICIES), "reveal_answers"),
         CheckConstraint("time_limit_s IS NULL OR time_limit_s > 0", "time_limit_positive"),
         CheckConstraint("max_attempts IS NULL OR max_attempts > 0", "max_attempts_positive"),
         CheckConstraint("opens_at IS NULL OR closes_at IS NULL OR closes_at > opens_at", "window"),

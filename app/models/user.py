@@ -7,14 +7,13 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.choices import ROLES, in_check
 from app.models.base import Base, TimestampMixin
-
-ROLES = ("teacher", "learner")
 
 
 class User(TimestampMixin, Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('teacher', 'learner')", "role"),)
+    __table_args__ = (CheckConstraint(in_check("role", ROLES), "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored trimmed and lower-cased, so uniqueness is case-insensitive on every database.

@@ -5,7 +5,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import ValidationError, pre_load, validate, validates_schema
 
-from app.models.user import ROLES
+from app.domain.choices import ROLES
 from app.schemas.fields import EmailAddress, Id, Text
 from app.services.passwords import password_problem
 

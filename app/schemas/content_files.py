@@ -8,33 +8,10 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from app.models.content import DIFFICULTIES, FACT_KINDS, QUESTION_TYPES
-from app.schemas.fields import (
-    StrictBoolean,
-    StrictInteger,
-    StrictNumber,
-    TomlDate,
-    TomlLocalDateTime,
-)
-from app.schemas.fields import Text as CleanText
-
-SLUG = validate.Regexp(r"^[a-z0-9]+(?:--?[a-z0-9]+)*$", error="Must be a slug: a-z, 0-9 and '-'.")
-NonEmpty = validate.Length(min=1)
-
-
-# Content is kept exactly as written (no stripping), but never blank, never with a control
-# character, and bounded, whether it comes from a file or a teacher's request.
-MAX_CONTENT_TEXT = 10_000
-# Fewer items would make the shown order give the answer away (two items: one swap).
-MIN_ORDERING_ITEMS = 3
-
-
-def Text(**kwargs: object) -> fields.String:
-    return CleanText(max_length=MAX_CONTENT_TEXT, multiline=True, strip=False, **kwargs)  # type: ignore[arg-type]
-
-
-def TextList(**kwargs: object) -> fields.List:
-    return fields.List(Text(), **kwargs)  # type: ignore[arg-type]
+from app.domain.choices import DIFFICULTIES, FACT_KINDS
+from app.domain.question_types.base import SLUG, NonEmpty, Text, TextList
+from app.domain.question_types.ordering import MIN_ORDERING_ITEMS
+from app.schemas.fields import StrictBoolean, StrictInteger, TomlDate, TomlLocalDateTime
 
 
 class StrictSchema(Schema):
@@ -119,72 +96,6 @@ FACT_SCHEMAS: dict[str, type[FactBaseSchema]] = {
     "event": EventFactSchema,
 }
 FACT_COMMON_FIELDS = frozenset(FactBaseSchema().fields) - {"timeline", "timeline_label"}
-
-
-class QuestionBaseSchema(StrictSchema):
-    """A question as written in a bank file (and as the generator writes it)."""
-
-    id = fields.String(required=True, validate=SLUG)
-    type = fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES))
-    prompt = Text(required=True)
-    facts = fields.List(fields.String(validate=SLUG), load_default=list)
-    tags = fields.List(fields.String(validate=SLUG), required=True, validate=NonEmpty)
-    difficulty = fields.String(required=True, validate=validate.OneOf(DIFFICULTIES))
-    explanation = Text(required=True)
-
-
-class SingleChoiceSchema(QuestionBaseSchema):
-    options = TextList(required=True)
-    answer = fields.String(required=True)
-
-
-class MultipleChoiceSchema(QuestionBaseSchema):
-    options = TextList(required=True)
-    answers = fields.List(fields.String(), required=True)
-
-
-class TrueFalseSchema(QuestionBaseSchema):
-    answer = StrictBoolean(required=True)
-
-
-class NumericSchema(QuestionBaseSchema):
-    answer = StrictNumber(required=True)
-    tolerance = StrictNumber(load_default=0)
-    unit = Text(load_default=None)
-
-
-class ShortTextSchema(QuestionBaseSchema):
-    accepted = TextList(required=True, validate=NonEmpty)
-
-
-class MatchingSchema(QuestionBaseSchema):
-    pairs = fields.List(fields.Tuple((Text(), Text())), required=True)
-    distractors = TextList(load_default=list)
-
-
-class OrderingSchema(QuestionBaseSchema):
-    items = TextList(required=True, validate=validate.Length(min=MIN_ORDERING_ITEMS))
-
-
-class ClozeSchema(QuestionBaseSchema):
-    text = Text(required=True)
-
-
-class FindEvidenceSchema(QuestionBaseSchema):
-    pass
-
-
-QUESTION_SCHEMAS: dict[str, type[QuestionBaseSchema]] = {
-    "single_choice": SingleChoiceSchema,
-    "multiple_choice": MultipleChoiceSchema,
-    "true_false": TrueFalseSchema,
-    "numeric": NumericSchema,
-    "short_text": ShortTextSchema,
-    "matching": MatchingSchema,
-    "ordering": OrderingSchema,
-    "cloze": ClozeSchema,
-    "find_evidence": FindEvidenceSchema,
-}
 
 
 class GeneratorSchema(StrictSchema):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import INCLUDE, validate
 
-from app.models.content import DIFFICULTIES, QUESTION_TYPES
+from app.domain.choices import DIFFICULTIES
+from app.domain.question_types import QUESTION_TYPES
 from app.schemas.fields import BoundedInteger, Id, Text
 
 

@@ -7,8 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
-from app.models.content import DIFFICULTIES
-from app.models.quiz import FEEDBACK_POLICIES, GRADING_METHODS, REVEAL_POLICIES
+from app.domain.choices import DIFFICULTIES, FEEDBACK_POLICIES, GRADING_METHODS, REVEAL_POLICIES
 from app.schemas.fields import BoundedInteger, Id, Text
 
 Positive = validate.Range(min=0, min_inclusive=False, max=1000)

@@ -29,7 +29,6 @@ gets 409.
 
 from __future__ import annotations
 
-import copy
 import random
 import secrets
 from dataclasses import dataclass
@@ -41,6 +40,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from app.domain.question_types import (
+    grade_response,
+    ideal_response,
+    present_content,
+    response_problem,
+)
 from app.errors import ConflictError, ForbiddenError, InvalidContentError, NotFoundError
 from app.models import (
     Assignment,
@@ -54,7 +59,6 @@ from app.models import (
     Source,
     User,
 )
-from app.services.grading import grade_response, ideal_response, response_problem
 from app.services.progress import (
     GradedAnswer,
     apply_visible_reviews,
@@ -185,31 +189,6 @@ def item_result(
 
 
 # --- start -----------------------------------------------------------------------------------
-
-
-def present_content(
-    question_type: str,
-    content: dict[str, Any],
-    rng: random.Random,
-    shuffle_options: bool,
-    sources: dict[str, tuple[int, int]],
-) -> dict[str, Any]:
-    """The content as this attempt shows it: options in its own order, source located.
-
-    The items of an ordering question are always shuffled, uniformly (the key order as
-    likely as any other): the order they are written in is the answer.
-    """
-    shown = copy.deepcopy(content)
-    if shuffle_options:
-        for name in ("options", "prompts"):
-            if name in shown:
-                rng.shuffle(shown[name])
-    if "items" in shown and (shuffle_options or question_type == "ordering"):
-        rng.shuffle(shown["items"])
-    if question_type == "find_evidence":
-        source_id, length = sources[shown["source"]]
-        shown |= {"source_id": source_id, "source_length": length}
-    return shown
 
 
 def source_locations(session: Session) -> dict[str, tuple[int, int]]:

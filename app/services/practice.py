@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.question_types import grade_response, present_content, response_problem
 from app.errors import ConflictError, InvalidContentError, NotFoundError
 from app.models import (
     Bank,
@@ -36,10 +37,8 @@ from app.services.attempts import (
     ItemResult,
     evidence_with_source_ids,
     item_result,
-    present_content,
     source_locations,
 )
-from app.services.grading import grade_response, response_problem
 from app.services.progress import (
     GradedAnswer,
     apply_visible_reviews,

@@ -14,9 +14,9 @@ from app.content.documents import QuestionDraft
 from app.content.drafts import build_draft, load_authoring
 from app.content.evidence import locate_evidence
 from app.content.load import new_version
+from app.domain.question_types import QuestionProblem
 from app.errors import ForbiddenError, InvalidContentError, NotFoundError
 from app.models import Bank, Fact, Question, QuestionVersion, Source, Tag, User
-from app.services.question_types import QuestionProblem
 
 
 @dataclass(frozen=True)

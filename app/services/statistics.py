@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import Float, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
+from app.domain.question_types import REGISTRY
 from app.models import (
     AnswerLog,
     Assignment,
@@ -48,7 +49,8 @@ from app.models import (
 from app.models.content import QuestionVersion
 from app.services.quizzes import grade_under
 
-CHOICE_TYPES = ("single_choice", "multiple_choice", "true_false")
+# The types whose item analysis counts how often each option was chosen.
+CHOICE_TYPES = tuple(name for name, kind in REGISTRY.items() if kind.counts_options)
 
 
 def _pct(value: float | None) -> float | None:
@@ -256,32 +258,16 @@ def _one_pass_over_responses(
     ):
         version = versions[version_id]
         tally = counts.setdefault(version.question_id, {})
-        for chosen in _chosen(version.type, response):
+        for chosen in REGISTRY[version.type].chosen(response):
             tally[chosen] = tally.get(chosen, 0) + 1
     for version in versions.values():
         tally = counts.get(version.question_id, {})
-        key, kind = version.answer_key, version.type
-        if kind == "true_false":
-            options = [
-                ("true", "True", key["value"] is True),
-                ("false", "False", key["value"] is False),
-            ]
-        else:
-            right = {key["choice"]} if kind == "single_choice" else set(key["choices"])
-            options = [(o["id"], o["text"], o["id"] in right) for o in version.content["options"]]
+        options = REGISTRY[version.type].option_counts(version.content, version.answer_key)
         if version.question_id in questions:
             questions[version.question_id].options = [
                 OptionCount(id=oid, text=text, count=tally.get(oid, 0), correct=correct)
                 for oid, text, correct in options
             ]
-
-
-def _chosen(question_type: str, response: dict[str, Any]) -> list[str]:
-    if question_type == "single_choice":
-        return [response["choice"]] if "choice" in response else []
-    if question_type == "multiple_choice":
-        return list(response.get("choices", []))
-    return ["true" if response.get("value") else "false"] if "value" in response else []
 
 
 def fact_statistics(session: Session, quiz: Quiz) -> list[FactStatistics]:

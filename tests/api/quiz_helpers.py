@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.models.content import QUESTION_TYPES
+from app.domain.question_types import QUESTION_TYPES
 
 # A teacher's own question, as POST /api/questions takes it.
 NEW_QUESTION = {

@@ -17,8 +17,8 @@ from quiz_helpers import (
 )
 from sqlalchemy import func, select
 
+from app.domain.question_types import QUESTION_TYPES
 from app.models import Attempt, Response
-from app.models.content import QUESTION_TYPES
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ MATRIX = [
     Row("GET", "/api/openapi.json", None, 200, 200, 200, 200),
     Row("GET", "/api/docs", None, 200, 200, 200, 200),
     Row("GET", "/api/sources", None, 200, 200, 200, 200),
+    Row("GET", "/api/question-types", None, 200, 200, 200, 200),
     Row("GET", "/api/sources/{source}", None, 200, 200, 200, 200),
     Row("GET", "/api/sources/{source}/facts", None, 401, 403, 200, 200),
     Row("GET", "/api/banks", None, 401, 200, 200, 200),

@@ -9,8 +9,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
+from app.domain.question_types import QUESTION_TYPES
 from app.models import Fact, Question, QuestionVersion, Source
-from app.models.content import QUESTION_TYPES
 
 SLUG = "rfa-nk-russia-treaty-2024"
 

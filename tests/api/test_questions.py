@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from app.domain.question_types import QUESTION_TYPES
 from app.models import Question, QuestionVersion
-from app.models.content import QUESTION_TYPES
 
 SINGLE_CHOICE = {
     "type": "single_choice",

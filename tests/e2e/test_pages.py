@@ -19,7 +19,7 @@ from conftest import (
 )
 from flask import Flask
 
-from app.models.content import QUESTION_TYPES
+from app.domain.question_types import QUESTION_TYPES
 
 pytestmark = pytest.mark.e2e
 # "Saved ✓", not "Not saved" (has_text with a string matches any substring, in any case).

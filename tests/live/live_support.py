@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import requests
 
-from app.models.content import QUESTION_TYPES
+from app.domain.question_types import QUESTION_TYPES
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -9,7 +9,7 @@ import pytest
 
 from app.content.documents import Catalog
 from app.content.read import read_catalog
-from app.models.content import QUESTION_TYPES
+from app.domain.question_types import QUESTION_TYPES
 
 SLUG = "rfa-nk-russia-treaty-2024"
 REQUIRED_TAGS = {"treaty-years", "clauses", "who-said-what", "people", "background"}

@@ -10,8 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.models.content import QUESTION_TYPES
-from app.services.grading import grade_response, ideal_response, response_problem
+from app.domain.question_types import (
+    QUESTION_TYPES,
+    grade_response,
+    ideal_response,
+    response_problem,
+)
 
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=12).filter(
     lambda s: s.strip()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from app.services.attempts import present_content
+from app.domain.question_types import present_content
 
 ITEMS = {
     "items": [{"id": "a", "text": "1961"}, {"id": "b", "text": "2000"}, {"id": "c", "text": "2024"}]

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from app.domain.question_types import QuestionProblem, compile_question_body
+from app.domain.question_types.cloze import parse_cloze
 from app.domain.text import normalise_answer, short_id
-from app.services.question_types import QuestionProblem, compile_question_body, parse_cloze
 
 
 def q(type_: str, **body: Any) -> dict[str, Any]:
@@ -63,12 +64,17 @@ def test_matching_key_pairs_prompt_ids_with_option_ids() -> None:
 
 
 def test_ordering_never_shows_items_in_the_answer_order() -> None:
-    for n in range(2, 8):
+    for n in range(3, 8):
         items = [f"event {i}" for i in range(n)]
         body = compile_question_body(q("ordering", id=f"order-{n}", items=items))
         shown = [i["id"] for i in body.content["items"]]
         assert shown != body.answer_key["order"]
         assert sorted(shown) == sorted(body.answer_key["order"])
+
+
+def test_ordering_needs_three_items() -> None:
+    with pytest.raises(QuestionProblem, match="at least 3 items"):
+        compile_question_body(q("ordering", id="two", items=["1961", "2000"]))
 
 
 def test_cloze_splits_blanks_and_variants() -> None:
