@@ -22,7 +22,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         quizzes,
         sources,
     )
-    from app.api.http import IdConverter, id_parameter_schema
+    from app.api.http import IdConverter, commit_at_request_end, id_parameter_schema
     from app.config import load_config
     from app.errors import register_error_handlers
     from app.extensions import api, db, limiter, migrate
@@ -57,6 +57,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.blp)
     web.init_app(app)
     docs.init_app(app)
+    commit_at_request_end(app)
     register_error_handlers(app)
     cli.init_app(app)
     return app

@@ -59,6 +59,7 @@ def load_command(directory: str | None) -> None:
     total = sum(len(b.questions) for b in catalog.banks)
     with click.progressbar(length=total, label="loading questions", file=sys.stderr) as bar:
         report = load_catalog(db.session, catalog, progress=bar.update)
+    db.session.commit()
     click.echo(
         f"{report.sources} source(s), {report.facts} fact(s); questions: "
         f"{report.questions_created} new, {report.versions_created} new version(s), "
@@ -84,6 +85,7 @@ def close_overdue_command() -> None:
     from app.services.attempts import close_overdue_attempts
 
     closed = close_overdue_attempts(db.session, now())
+    db.session.commit()
     click.echo(f"{closed} overdue attempt(s) closed and graded")
 
 
@@ -95,6 +97,7 @@ def demo_command() -> None:
         sys.exit(1)
     teacher, learner = current_app.config["DEMO_TEACHER"], current_app.config["DEMO_LEARNER"]
     accounts = ensure_demo_accounts(db.session, teacher, learner)
+    db.session.commit()
     click.echo(f"demo teacher: {teacher[0]} / {teacher[1]}")
     click.echo(f"demo learner: {learner[0]} / {learner[1]}")
     click.echo(

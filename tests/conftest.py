@@ -127,6 +127,7 @@ def catalog() -> Catalog:
 def loaded_bank(db: Any, catalog: Catalog) -> Catalog:
     """The database with the article's source, facts and bank loaded."""
     load_catalog(db.session, catalog)
+    db.session.commit()  # services flush; the caller commits
     return catalog
 
 

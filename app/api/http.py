@@ -11,8 +11,10 @@ OpenAPI document states it. An operation that reads a JSON body requires one (42
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import flask
@@ -136,6 +138,28 @@ class Blueprint(flask_smorest.Blueprint):
             return wrapper
 
         return decorator
+
+
+def commit_when_done(view: Callable[..., Any]) -> Callable[..., Any]:
+    """One transaction per request: services only flush, and the request's work is committed
+    here, once, when the view has returned; an error instead reaches the error handlers,
+    which roll it back. So an answer acknowledged to a client is always committed."""
+
+    @functools.wraps(view)
+    def committing(*args: Any, **kwargs: Any) -> Any:
+        result = view(*args, **kwargs)
+        from app.extensions import db
+
+        db.session.commit()
+        return result
+
+    return committing
+
+
+def commit_at_request_end(app: flask.Flask) -> None:
+    """Wrap every view of `app` in `commit_when_done` (call after the blueprints are in)."""
+    for endpoint, view in list(app.view_functions.items()):
+        app.view_functions[endpoint] = commit_when_done(view)
 
 
 class IdConverter(IntegerConverter):

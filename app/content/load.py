@@ -169,5 +169,5 @@ def load_catalog(
         session.add(tags[name])
     for bank in catalog.banks:
         _load_bank(session, bank, facts, tags, report, progress)
-    session.commit()
+    session.flush()
     return report

@@ -10,12 +10,12 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import ConflictError, ForbiddenError, NotFoundError
 from app.models import ApiToken, User
 from app.models.base import utcnow
+from app.services.writes import inserted
 
 _hasher = PasswordHasher()
 # Verified when the email is unknown, so that a miss costs as long as a wrong password.
@@ -55,12 +55,8 @@ def register_user(
         display_name=display_name.strip(),
         role=role,
     )
-    session.add(user)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise ConflictError("An account with this email already exists.") from None
+    if not inserted(session, user):
+        raise ConflictError("An account with this email already exists.")
     return user
 
 
@@ -75,7 +71,6 @@ def authenticate(session: Session, email: str, password: str) -> User:
         raise InvalidCredentials()
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-        session.commit()
     return user
 
 
@@ -89,7 +84,6 @@ def new_session_version(session: Session, user: User) -> None:
         .values(session_version=User.session_version + 1)
         .execution_options(synchronize_session="fetch")
     )
-    session.commit()
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
@@ -100,7 +94,6 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     except (VerificationError, InvalidHashError):
         raise WrongPasswordError("The current password is wrong.") from None
     user.password_hash = _hasher.hash(new)
-    session.commit()
 
 
 def hash_token(token: str) -> str:
@@ -117,7 +110,7 @@ def issue_token(session: Session, user: User, name: str) -> IssuedToken:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(secret), prefix=secret[:10])
     session.add(token)
-    session.commit()
+    session.flush()
     return IssuedToken(token, secret)
 
 
@@ -127,7 +120,6 @@ def revoke_token(session: Session, user: User, token_id: int, now: datetime | No
         raise NotFoundError(f"Token {token_id} does not exist.")
     if token.revoked_at is None:
         token.revoked_at = now or utcnow()
-        session.commit()
 
 
 def user_for_token(session: Session, secret: str) -> User | None:

@@ -37,7 +37,6 @@ from typing import Any, Protocol
 
 from sqlalchemy import and_, bindparam, case, exists, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain.question_types import (
@@ -66,6 +65,7 @@ from app.services.progress import (
     record_answers,
 )
 from app.services.quizzes import draw_candidates, is_assigned, scores_visible
+from app.services.writes import inserted
 
 # Responses arriving this long after the deadline still count (network latency, clock skew).
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -295,15 +295,11 @@ def start_attempt(
         max_score=sum(points for _, points in chosen),
         items=items,
     )
-    session.add(attempt)
-    try:
-        session.commit()
-    except IntegrityError:
+    if not inserted(session, attempt):
         # A simultaneous start won: resume its attempt, or report the limit it reached.
-        session.rollback()
         winner = _open_attempt(session, quiz.id, learner.id)
         if winner is None:
-            raise ConflictError("You have used all attempts of this quiz.") from None
+            raise ConflictError("You have used all attempts of this quiz.")
         return winner, False
     return attempt, True
 
@@ -559,11 +555,9 @@ def save_response(
         {"attempt_item_id": item_id, "response": response, "saved_at": now},
     )
     if saved.first() is None:
-        session.rollback()
         if immediate and _answered(session, item_id):
             raise ItemLockedError(_LOCKED)
         raise AttemptClosedError("This attempt was submitted; the answer was not saved.")
-    session.commit()
     result = None
     if immediate:
         revealed = answers_revealed(row, row.number, now)
@@ -647,7 +641,6 @@ def grade_and_close(session: Session, attempt_ids: list[int], now: datetime) -> 
         .execution_options(synchronize_session=False)
     ).all()
     if not closed:
-        session.commit()
         return []
     rows = session.execute(
         select(
@@ -713,5 +706,4 @@ def grade_and_close(session: Session, attempt_ids: list[int], now: datetime) -> 
         )
     for learner_id in {c.learner_id for c in closed}:
         apply_visible_reviews(session, learner_id, now)
-    session.commit()
     return [c.id for c in closed]

@@ -6,11 +6,11 @@ import secrets
 from typing import Any
 
 from sqlalchemy import Select, delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, with_expression
 
 from app.errors import NotFoundError
 from app.models import ClassMembership, SchoolClass, User
+from app.services.writes import inserted
 
 # No 0/O, 1/I/L: codes are read aloud and copied from a board. 10 characters ≈ 50 bits.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -28,14 +28,14 @@ def normalise_join_code(code: str) -> str:
 def create_class(session: Session, owner: User, name: str) -> SchoolClass:
     school_class = SchoolClass(owner_id=owner.id, name=name.strip(), join_code=new_join_code())
     session.add(school_class)
-    session.commit()
+    session.flush()
     return school_class
 
 
 def regenerate_join_code(session: Session, school_class: SchoolClass) -> SchoolClass:
     """A new code; the old one stops working at once. Members stay members."""
     school_class.join_code = new_join_code()
-    session.commit()
+    session.flush()
     return school_class
 
 
@@ -46,13 +46,9 @@ def join_class(session: Session, learner: User, code: str) -> SchoolClass:
     )
     if school_class is None:
         raise NotFoundError("No class has this join code.")
-    member = session.get(ClassMembership, (school_class.id, learner.id))
-    if member is None:
-        session.add(ClassMembership(class_id=school_class.id, user_id=learner.id))
-        try:
-            session.commit()
-        except IntegrityError:
-            session.rollback()  # a concurrent join of the same learner won the race
+    if session.get(ClassMembership, (school_class.id, learner.id)) is None:
+        # False when a concurrent join of the same learner got there first: just as good.
+        inserted(session, ClassMembership(class_id=school_class.id, user_id=learner.id))
     return school_class
 
 
@@ -63,9 +59,7 @@ def remove_member(session: Session, school_class: SchoolClass, user_id: int) -> 
         )
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.rollback()
         raise NotFoundError(f"User {user_id} is not a member of this class.")
-    session.commit()
 
 
 def with_member_count() -> Any:

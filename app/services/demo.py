@@ -41,5 +41,5 @@ def ensure_demo_accounts(
     ) or create_class(session, demo_teacher, DEMO_CLASS_NAME)
     if session.get(ClassMembership, (school_class.id, demo_learner.id)) is None:
         session.add(ClassMembership(class_id=school_class.id, user_id=demo_learner.id))
-        session.commit()
+        session.flush()
     return DemoAccounts(demo_teacher, demo_learner, school_class)

@@ -162,7 +162,6 @@ def next_question(
     choices = [f for f in choices if f != state.last_fact_id] or choices
     upcoming = min((c.due for c in cards.values() if c.due > now), default=None)
     if not choices:
-        session.commit()
         return PracticeNext(None, upcoming, new_today, new_per_day, held_back)
 
     fact_id = choices[0]
@@ -177,7 +176,6 @@ def next_question(
     content = _shown_content(session, version)
     state.question_id, state.question_version_id = question_id, version.id
     state.fact_id, state.served_at = fact_id, now
-    session.commit()
     return PracticeNext(
         PracticeQuestion(
             question_id=question_id,
@@ -220,7 +218,7 @@ def answer(
     )
     apply_visible_reviews(session, learner.id, now, {fact_id: version.type for fact_id in facts})
     state.last_fact_id, state.question_id, state.question_version_id = state.fact_id, None, None
-    session.commit()
+    session.flush()
     cards = load_cards(session, learner.id, facts)
     result = item_result(
         version.type,

@@ -30,7 +30,7 @@ from app.models import (
 from app.models.content import QuestionVersion
 from app.services import scheduling
 from app.services.quizzes import grade_under, scores_visible
-from app.services.upsert import upsert
+from app.services.writes import upsert
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,7 @@ def record_answers(
 ) -> None:
     """Log graded answers and the fact reviews they make; one statement per table.
 
-    Reviews move the learner's cards once visible (`apply_visible_reviews`); the caller
-    commits.
+    Reviews move the learner's cards once visible (`apply_visible_reviews`).
     """
     if not answers:
         return
@@ -262,7 +261,6 @@ def streak(days: list[date], today: date) -> int:
 def learner_progress(session: Session, learner_id: int, now: datetime) -> Progress:
     """Mastery per fact and tag, quiz grades over time, streak: aggregated in SQL."""
     apply_visible_reviews(session, learner_id, now)
-    session.commit()
     visible = (AnswerLog.learner_id == learner_id) & (AnswerLog.visible_from <= now)
 
     fact_rows = session.execute(

@@ -202,7 +202,7 @@ def create_question(session: Session, teacher: User, fields: dict[str, Any]) -> 
     question.tags = _tags(session, draft.tags)
     question.versions = [new_version(draft, 1, facts)]
     session.add(question)
-    session.commit()
+    session.flush()
     return get_question(session, teacher, question.id)
 
 
@@ -230,6 +230,6 @@ def edit_question(
         session.add(version)
         question.latest_version = number
     question.tags = _tags(session, draft.tags)
-    session.commit()
+    session.flush()
     session.expire(question)
     return get_question(session, teacher, question_id)

@@ -8,7 +8,6 @@ from statistics import mean
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select, union
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import ConflictError, InvalidContentError, NotFoundError
@@ -27,6 +26,7 @@ from app.models import (
     User,
     question_version_facts,
 )
+from app.services.writes import inserted
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "time_limit_s": None,
@@ -139,7 +139,7 @@ def create_quiz(session: Session, teacher: User, data: dict[str, Any]) -> Quiz:
         setattr(quiz, name, data.get(name, DEFAULT_SETTINGS[name]))
     _apply_content(quiz, {"draw": [], **data})
     session.add(quiz)
-    session.commit()
+    session.flush()
     return owned_quiz(session, teacher, quiz.id)
 
 
@@ -173,7 +173,7 @@ def update_quiz(session: Session, teacher: User, quiz_id: int, data: dict[str, A
     _apply_content(quiz, data)
     if not quiz.questions and not quiz.draw_rules:
         raise _invalid("question_ids", "Give question_ids, draw rules, or both.")
-    session.commit()
+    session.flush()
     return owned_quiz(session, teacher, quiz.id)
 
 
@@ -194,12 +194,8 @@ def assign_quiz(
     if school_class is None or school_class.owner_id != teacher.id:
         raise _invalid("class_id", "Not one of your classes.")
     assignment = Assignment(quiz_id=quiz.id, class_id=class_id, due_at=due_at)
-    session.add(assignment)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise ConflictError("This quiz is already assigned to this class.") from None
+    if not inserted(session, assignment):
+        raise ConflictError("This quiz is already assigned to this class.")
     return assignment
 
 

@@ -56,6 +56,7 @@ def live_app(tmp_path: Path, catalog: Any) -> Iterator[Flask]:
     with app.app_context():
         upgrade()
         load_catalog(db.session, catalog)
+        db.session.commit()
         db.session.remove()
     yield app
 
