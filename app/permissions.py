@@ -6,6 +6,9 @@
 | `@requires("teacher")`            | 401       | 403        | -             |
 | `owned_by_current(Model, id)`     | -         | -          | 404           |
 
+Ownership itself (what "owns" means, for every model) is `app.services.ownership`; services
+use it directly, views through `owned_by_current`.
+
 `@requires` sits above `@blp.arguments`, so a request is refused before its body is read.
 Someone else's object answers 404, not 403, so ids reveal nothing about other people's data.
 """
@@ -18,9 +21,10 @@ from typing import Any, TypeVar
 
 from flask_login import current_user
 
-from app.errors import DomainError, ForbiddenError, NotFoundError
+from app.errors import DomainError, ForbiddenError
 from app.extensions import db
 from app.models import User
+from app.services.ownership import owned
 
 T = TypeVar("T")
 
@@ -53,10 +57,6 @@ def requires(role: str | None = None) -> Callable[[Callable[..., Any]], Callable
     return decorator
 
 
-def owned_by_current(model: type[T], ident: Any, owner_attr: str = "owner_id") -> T:
+def owned_by_current(model: type[T], ident: int) -> T:
     """The `model` row `ident` if the signed-in user owns it; 404 otherwise."""
-    user = signed_in()
-    row = db.session.get(model, ident)
-    if row is None or getattr(row, owner_attr) != user.id:
-        raise NotFoundError(f"{model.__name__} {ident} does not exist.")
-    return row
+    return owned(db.session, model, ident, signed_in())

@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, request
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 
 from app.api.http import Blueprint, UnacceptableJSON, load_json_body
 from app.extensions import db, limiter
@@ -26,6 +26,7 @@ from app.schemas.auth import (
 )
 from app.security import bearer_token, csrf_token, end_session, start_session
 from app.services import accounts
+from app.services.ownership import owned_by
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Accounts and sign-in")
 
@@ -137,7 +138,7 @@ class Tokens(MethodView):
     def get(self) -> Select[Any]:
         """Your personal API tokens (never their secrets)."""
         user = signed_in()
-        return select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+        return owned_by(ApiToken, user).order_by(ApiToken.id)
 
     @requires()
     @blp.arguments(TokenInputSchema)

@@ -36,7 +36,7 @@ def _owned_class(class_id: int) -> SchoolClass:
 
 def _with_count(school_class: SchoolClass) -> SchoolClass:
     return db.session.scalars(
-        classes.owned_classes(school_class.owner_id).where(SchoolClass.id == school_class.id)
+        classes.owned_classes(signed_in()).where(SchoolClass.id == school_class.id)
     ).one()
 
 
@@ -47,7 +47,7 @@ class ClassList(MethodView):
     @blp.paginate(SelectPage)
     def get(self) -> Select[Any]:
         """The classes you teach."""
-        return classes.owned_classes(signed_in().id)
+        return classes.owned_classes(signed_in())
 
     @requires("teacher")
     @blp.arguments(ClassInputSchema)

@@ -12,9 +12,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.errors import ConflictError, ForbiddenError, NotFoundError
+from app.errors import ConflictError, ForbiddenError
 from app.models import ApiToken, User
 from app.models.base import utcnow
+from app.services.ownership import owned
 from app.services.writes import inserted
 
 _hasher = PasswordHasher()
@@ -115,9 +116,7 @@ def issue_token(session: Session, user: User, name: str) -> IssuedToken:
 
 
 def revoke_token(session: Session, user: User, token_id: int, now: datetime | None = None) -> None:
-    token = session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
-        raise NotFoundError(f"Token {token_id} does not exist.")
+    token = owned(session, ApiToken, token_id, user)
     if token.revoked_at is None:
         token.revoked_at = now or utcnow()
 

@@ -1,24 +1,8 @@
 """Attempts: start (freeze what is asked), save responses, submit (grade once), and what a
 viewer may see of them under the quiz's feedback policy.
 
-What a learner sees (the quiz's teacher sees everything, always) follows two settings.
-
-`feedback`: when an item's result (score, correct or not, which parts were right) shows.
-
-| feedback    | an item's result                                           | score, review |
-|-------------|------------------------------------------------------------|---------------|
-| immediate   | once the item is checked; the item is then locked (409)    | on submit     |
-| on_submit   | on submit                                                  | on submit     |
-| after_close | once the quiz's closes_at has passed (and it is submitted) | same          |
-
-`reveal_answers`: when, once a result shows, its correct answer, explanation and evidence
-show too: `after_last_attempt` (the default) once the learner has no attempt left or the quiz
-has closed, so attempt 1's review cannot hand attempt 2 its keys; `after_each_attempt` at once;
-`after_close` once the quiz has closed.
-
-Under immediate feedback the first answer saved to an item is final: the server returns its
-result and refuses any later change (409 item-locked), so a result the learner has seen can
-never be turned into a mark by re-answering.
+What a learner may see follows the quiz's `feedback` and `reveal_answers` settings, by the
+one policy in `app.domain.visibility`.
 
 Save and submit serialise on the attempt: a save takes a share lock on the attempt row
 (PostgreSQL) and inserts only while the attempt is in progress (one conditional statement,
@@ -33,7 +17,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import and_, bindparam, case, exists, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -44,6 +28,13 @@ from app.domain.question_types import (
     ideal_response,
     present_content,
     response_problem,
+)
+from app.domain.visibility import (
+    answers_revealed,
+    item_locked,
+    item_result_visible,
+    results_visible_from,
+    score_visible,
 )
 from app.errors import ConflictError, ForbiddenError, InvalidContentError, NotFoundError
 from app.models import (
@@ -64,7 +55,7 @@ from app.services.progress import (
     facts_of_versions,
     record_answers,
 )
-from app.services.quizzes import draw_candidates, is_assigned, scores_visible
+from app.services.quizzes import draw_candidates, is_assigned
 from app.services.writes import inserted
 
 # Responses arriving this long after the deadline still count (network latency, clock skew).
@@ -72,38 +63,6 @@ DEADLINE_GRACE = timedelta(seconds=5)
 
 
 # --- what a viewer may see ------------------------------------------------------------------
-
-
-def item_result_visible(quiz: Quiz, attempt: Attempt, answered: bool, now: datetime) -> bool:
-    if quiz.feedback == "immediate":
-        return attempt.state == "submitted" or answered
-    return score_visible(quiz, attempt, now)
-
-
-def score_visible(quiz: Quiz, attempt: Attempt, now: datetime) -> bool:
-    return attempt.state == "submitted" and scores_visible(quiz, now)
-
-
-class RevealSettings(Protocol):
-    """What `answers_revealed` reads of a quiz (a Quiz, or a row of these columns)."""
-
-    reveal_answers: str
-    max_attempts: int | None
-    closes_at: datetime | None
-
-
-def answers_revealed(quiz: RevealSettings, attempts_used: int, now: datetime) -> bool:
-    """Whether a learner whose results show may also see correct answers and evidence.
-
-    `attempts_used` counts the learner's attempts of the quiz, the one in progress included.
-    """
-    closed = quiz.closes_at is not None and now >= quiz.closes_at
-    if quiz.reveal_answers == "after_each_attempt":
-        return True
-    if quiz.reveal_answers == "after_close":
-        return closed
-    no_attempt_left = quiz.max_attempts is not None and attempts_used >= quiz.max_attempts
-    return closed or no_attempt_left
 
 
 @dataclass(frozen=True)
@@ -387,6 +346,7 @@ def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime
     """The attempt as `viewer` may see it now (one query for its items)."""
     quiz = attempt.quiz
     is_teacher = viewer.id == quiz.owner_id
+    submitted = attempt.state == "submitted"
     revealed = is_teacher or answers_revealed(quiz, attempts_used(session, attempt), now)
     rows = session.execute(
         select(
@@ -412,7 +372,7 @@ def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime
         item = row.AttemptItem
         answered = row.response is not None
         result = None
-        if is_teacher or item_result_visible(quiz, attempt, answered, now):
+        if is_teacher or item_result_visible(quiz, submitted, answered, now):
             result = item_result(
                 row.type,
                 item.content,
@@ -435,11 +395,11 @@ def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime
                 points=item.points,
                 response=row.response,
                 saved_at=row.saved_at,
-                locked=attempt.state == "submitted" or (quiz.feedback == "immediate" and answered),
+                locked=item_locked(quiz, submitted, answered),
                 result=result,
             )
         )
-    show_score = is_teacher or score_visible(quiz, attempt, now)
+    show_score = is_teacher or score_visible(quiz, submitted, now)
     return AttemptView(
         id=attempt.id,
         quiz_id=quiz.id,
@@ -462,7 +422,8 @@ def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime
 def review(session: Session, viewer: User, attempt: Attempt, now: datetime) -> AttemptView:
     """Answers and results (correct answers and evidence as `reveal_answers` allows): for the
     learner once the feedback policy shows the score."""
-    if viewer.id != attempt.quiz.owner_id and not score_visible(attempt.quiz, attempt, now):
+    submitted = attempt.state == "submitted"
+    if viewer.id != attempt.quiz.owner_id and not score_visible(attempt.quiz, submitted, now):
         if attempt.state != "submitted":
             raise ConflictError("The review opens once the attempt is submitted.")
         raise ConflictError(
@@ -686,23 +647,22 @@ def grade_and_close(session: Session, attempt_ids: list[int], now: datetime) -> 
         update(Attempt), [{"id": aid, "score": round(total, 4)} for aid, total in totals.items()]
     )
     # Progress and practice schedules learn from the answers once the learner may see them.
-    hidden_until = dict(
-        session.execute(
-            select(Quiz.id, Quiz.closes_at).where(
-                Quiz.id.in_({c.quiz_id for c in closed}), Quiz.feedback == "after_close"
-            )
-        ).all()
-    )
+    quizzes = {
+        quiz.id: quiz
+        for quiz in session.execute(
+            select(
+                Quiz.id, Quiz.feedback, Quiz.reveal_answers, Quiz.max_attempts, Quiz.closes_at
+            ).where(Quiz.id.in_({c.quiz_id for c in closed}))
+        )
+    }
     for attempt in closed:
-        until = hidden_until.get(attempt.quiz_id)
-        submitted_at = attempt.submitted_at
         record_answers(
             session,
             attempt.learner_id,
             answers.get(attempt.id, []),
             "quiz",
-            submitted_at,
-            max(submitted_at, until) if until else submitted_at,
+            attempt.submitted_at,
+            results_visible_from(quizzes[attempt.quiz_id], attempt.submitted_at),
         )
     for learner_id in {c.learner_id for c in closed}:
         apply_visible_reviews(session, learner_id, now)

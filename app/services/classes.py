@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload, with_expression
 
 from app.errors import NotFoundError
 from app.models import ClassMembership, SchoolClass, User
+from app.services.ownership import owned_by
 from app.services.writes import inserted
 
 # No 0/O, 1/I/L: codes are read aloud and copied from a board. 10 characters ≈ 50 bits.
@@ -73,10 +74,9 @@ def with_member_count() -> Any:
     return with_expression(SchoolClass.member_count, count)
 
 
-def owned_classes(owner_id: int) -> Select[Any]:
+def owned_classes(owner: User) -> Select[Any]:
     return (
-        select(SchoolClass)
-        .where(SchoolClass.owner_id == owner_id)
+        owned_by(SchoolClass, owner)
         .options(selectinload(SchoolClass.owner), with_member_count())
         .order_by(SchoolClass.id)
         # Rows already in the session (just created or updated) get their count too.

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.domain.visibility import scores_visible
 from app.models import (
     AnswerLog,
     Attempt,
@@ -29,7 +30,7 @@ from app.models import (
 )
 from app.models.content import QuestionVersion
 from app.services import scheduling
-from app.services.quizzes import grade_under, scores_visible
+from app.services.quizzes import grade_under
 from app.services.writes import upsert
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, contains_eager, selectinload, with_expression
 
 from app.content.documents import QuestionDraft
@@ -17,6 +17,7 @@ from app.content.load import new_version
 from app.domain.question_types import QuestionProblem
 from app.errors import ForbiddenError, InvalidContentError, NotFoundError
 from app.models import Bank, Fact, Question, QuestionVersion, Source, Tag, User
+from app.services.ownership import bank_visible_to, is_owned
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,6 @@ class QuestionFilters:
     q: str | None = None
 
 
-def _visible_to(teacher: User) -> Any:
-    return or_(Bank.owner_id.is_(None), Bank.owner_id == teacher.id)
-
-
 def visible_banks(teacher: User) -> Select[Any]:
     count = (
         select(func.count())
@@ -41,7 +38,7 @@ def visible_banks(teacher: User) -> Select[Any]:
     )
     return (
         select(Bank)
-        .where(_visible_to(teacher))
+        .where(bank_visible_to(teacher))
         .options(with_expression(Bank.question_count, count))
         .order_by(Bank.id)
     )
@@ -64,7 +61,7 @@ def question_query(teacher: User, filters: QuestionFilters) -> Select[Any]:
         select(Question)
         .join(Question.bank)
         .join(Question.current)
-        .where(Question.is_active, _visible_to(teacher))
+        .where(Question.is_active, bank_visible_to(teacher))
         .options(contains_eager(Question.current), selectinload(Question.tags))
         .order_by(Question.id)
     )
@@ -87,7 +84,7 @@ def get_question(session: Session, teacher: User, question_id: int) -> Question:
     question = session.scalar(
         select(Question)
         .join(Question.bank)
-        .where(Question.id == question_id, _visible_to(teacher))
+        .where(Question.id == question_id, bank_visible_to(teacher))
         .options(
             selectinload(Question.current),
             selectinload(Question.tags),
@@ -191,9 +188,9 @@ def _tags(session: Session, names: tuple[str, ...]) -> list[Tag]:
 def create_question(session: Session, teacher: User, fields: dict[str, Any]) -> Question:
     """A teacher's own question, validated exactly like a bank file's."""
     if fields.get("bank") is not None:
-        bank = session.get(Bank, fields["bank"])
-        if bank is None or bank.owner_id != teacher.id:
+        if not is_owned(session, Bank, fields["bank"], teacher):
             raise _invalid({"bank": ["Not one of your banks."]})
+        bank = session.get_one(Bank, fields["bank"])
     else:
         bank = _personal_bank(session, teacher)
     slug = f"q-{secrets.token_hex(5)}"
@@ -211,8 +208,7 @@ def edit_question(
 ) -> Question:
     """A new version of the teacher's own question; earlier versions stay as they were."""
     question = get_question(session, teacher, question_id)
-    bank = session.get(Bank, question.bank_id)
-    if bank is None or bank.owner_id != teacher.id:
+    if not is_owned(session, Bank, question.bank_id, teacher):
         raise ForbiddenError(
             "Questions of a shared bank are edited in its file under questions/ and reloaded."
         )

@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, or_, select, union
 from sqlalchemy.orm import Session, selectinload
 
-from app.errors import ConflictError, InvalidContentError, NotFoundError
+from app.domain.quiz_rules import settings_problems
+from app.domain.visibility import scores_visible
+from app.errors import ConflictError, InvalidContentError
 from app.models import (
     Assignment,
     Attempt,
-    Bank,
     ClassMembership,
     Question,
     QuestionVersion,
@@ -26,6 +27,7 @@ from app.models import (
     User,
     question_version_facts,
 )
+from app.services.ownership import is_owned, owned, owned_by, visible_bank_ids
 from app.services.writes import inserted
 
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -50,14 +52,6 @@ def _invalid(field: str, message: str) -> InvalidContentError:
     )
 
 
-def _visible_bank_ids(session: Session, teacher: User) -> set[int]:
-    return set(
-        session.scalars(
-            select(Bank.id).where((Bank.owner_id.is_(None)) | (Bank.owner_id == teacher.id))
-        )
-    )
-
-
 def draw_candidates(bank_id: int, tag: str | None, difficulty: str | None) -> Select[Any]:
     """Ids of the active questions a draw rule may pick, in a stable order."""
     stmt = (
@@ -74,7 +68,7 @@ def draw_candidates(bank_id: int, tag: str | None, difficulty: str | None) -> Se
 
 
 def _check_content(session: Session, teacher: User, data: dict[str, Any]) -> None:
-    banks = _visible_bank_ids(session, teacher)
+    banks = visible_bank_ids(session, teacher)
     ids = data.get("question_ids") or []
     if len(set(ids)) != len(ids):
         raise _invalid("question_ids", "A question is listed twice.")
@@ -122,14 +116,10 @@ def _apply_content(quiz: Quiz, data: dict[str, Any]) -> None:
 
 
 def owned_quiz(session: Session, teacher: User, quiz_id: int) -> Quiz:
-    quiz = session.scalar(
-        select(Quiz)
-        .where(Quiz.id == quiz_id, Quiz.owner_id == teacher.id)
-        .options(selectinload(Quiz.questions), selectinload(Quiz.draw_rules))
+    """One of the teacher's quizzes with what it asks; 404 otherwise."""
+    return owned(
+        session, Quiz, quiz_id, teacher, selectinload(Quiz.questions), selectinload(Quiz.draw_rules)
     )
-    if quiz is None:
-        raise NotFoundError(f"Quiz {quiz_id} does not exist.")
-    return quiz
 
 
 def create_quiz(session: Session, teacher: User, data: dict[str, Any]) -> Quiz:
@@ -162,25 +152,26 @@ def update_quiz(session: Session, teacher: User, quiz_id: int, data: dict[str, A
         )
     _check_content(session, teacher, data)
     merged = {name: data.get(name, getattr(quiz, name)) for name in SETTINGS}
-    if merged["opens_at"] and merged["closes_at"] and merged["closes_at"] <= merged["opens_at"]:
-        raise _invalid("closes_at", "Must be after opens_at.")
-    if merged["feedback"] == "after_close" and not merged["closes_at"]:
-        raise _invalid("closes_at", "after_close feedback needs a closes_at time.")
+    merged["question_ids"] = data.get("question_ids", [q.question_id for q in quiz.questions])
+    merged["draw"] = data.get("draw", quiz.draw_rules)
+    problems = settings_problems(merged)
+    if problems:
+        raise InvalidContentError(
+            "The quiz is not valid; see errors.",
+            errors={"json": {field: [message] for field, message in problems.items()}},
+        )
     if "title" in data:
         quiz.title = data["title"]
     for name in SETTINGS:
         setattr(quiz, name, merged[name])
     _apply_content(quiz, data)
-    if not quiz.questions and not quiz.draw_rules:
-        raise _invalid("question_ids", "Give question_ids, draw rules, or both.")
     session.flush()
     return owned_quiz(session, teacher, quiz.id)
 
 
 def owned_quizzes(teacher: User) -> Select[Any]:
     return (
-        select(Quiz)
-        .where(Quiz.owner_id == teacher.id)
+        owned_by(Quiz, teacher)
         .options(selectinload(Quiz.questions), selectinload(Quiz.draw_rules))
         .order_by(Quiz.id)
     )
@@ -190,8 +181,7 @@ def assign_quiz(
     session: Session, teacher: User, quiz_id: int, class_id: int, due_at: datetime | None
 ) -> Assignment:
     quiz = owned_quiz(session, teacher, quiz_id)
-    school_class = session.get(SchoolClass, class_id)
-    if school_class is None or school_class.owner_id != teacher.id:
+    if not is_owned(session, SchoolClass, class_id, teacher):
         raise _invalid("class_id", "Not one of your classes.")
     assignment = Assignment(quiz_id=quiz.id, class_id=class_id, due_at=due_at)
     if not inserted(session, assignment):
@@ -284,13 +274,6 @@ def grade_under(method: str, attempts: list[Attempt]) -> float | None:
         "last": fractions[-1],
     }[method]
     return round(100 * pick, 2)
-
-
-def scores_visible(quiz: Quiz, now: datetime) -> bool:
-    """Whether a learner may see scores of this quiz's submitted attempts now."""
-    if quiz.feedback == "after_close":
-        return quiz.closes_at is not None and now >= quiz.closes_at
-    return True
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,61 @@
+"""Who owns what, as scoped queries: every service asks here whether a row is a person's.
+
+- `owned(session, Model, id, user)`: the row if `user` owns it, else 404 (someone else's
+  object answers as if it did not exist, so ids reveal nothing about other people's data).
+- `owned_by(Model, user)`: a `select()` of the rows `user` owns.
+- `visible_banks(user)` / `usable_bank`: banks a person may read and draw from: the shared
+  ones (loaded from questions/, no owner) and their own.
+
+A model's owner is its `owner_id` column, or `user_id` for what belongs to a person's
+account (tokens).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import Session
+
+from app.errors import NotFoundError
+from app.models import ApiToken, Bank, User
+
+T = TypeVar("T")
+
+
+def owner_column(model: Any) -> Any:
+    return model.user_id if model is ApiToken else model.owner_id
+
+
+def owned_by(model: type[T], user: User) -> Select[tuple[T]]:
+    return select(model).where(owner_column(model) == user.id)
+
+
+def owned(session: Session, model: type[T], ident: int, user: User, *options: Any) -> T:
+    """The `model` row `ident` if `user` owns it (loader `options` applied); 404 otherwise."""
+    row = session.scalar(
+        owned_by(model, user).where(model.id == ident).options(*options)  # type: ignore[attr-defined]
+    )
+    if row is None:
+        raise NotFoundError(f"{_name(model)} {ident} does not exist.")
+    return row
+
+
+def is_owned(session: Session, model: Any, ident: int, user: User) -> bool:
+    return (
+        session.scalar(select(model.id).where(model.id == ident, owner_column(model) == user.id))
+        is not None
+    )
+
+
+def bank_visible_to(user: User) -> ColumnElement[bool]:
+    """SQL: the bank is shared, or the user's own."""
+    return or_(Bank.owner_id.is_(None), Bank.owner_id == user.id)
+
+
+def visible_bank_ids(session: Session, user: User) -> set[int]:
+    return set(session.scalars(select(Bank.id).where(bank_visible_to(user))))
+
+
+def _name(model: Any) -> str:
+    return {"SchoolClass": "Class", "ApiToken": "Token"}.get(model.__name__, model.__name__)
