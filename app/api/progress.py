@@ -28,7 +28,9 @@ blp = Blueprint("progress", __name__, description="Progress and practice (learne
 def my_progress() -> progress.Progress:
     """Mastery per tag and per fact, quiz grades over time, and your streak of active days."""
     learner, moment = signed_in(), now()
+    # Settle what fell due before reading: overdue attempts graded, visible reviews applied.
     attempts.close_overdue_attempts(db.session, moment, learner_ids=[learner.id])
+    progress.apply_visible_reviews(db.session, learner.id, moment)
     return progress.learner_progress(db.session, learner.id, moment)
 
 
@@ -38,12 +40,15 @@ def my_progress() -> progress.Progress:
 @blp.response(200, PracticeNextSchema)
 def practice_next(query: dict[str, Any]) -> practice.PracticeNext:
     """The most due fact's question (without its key), or when the next one falls due."""
+    learner, moment = signed_in(), now()
+    # Settle what fell due first: quiz results that became visible move the schedule.
+    progress.apply_visible_reviews(db.session, learner.id, moment)
     return practice.next_question(
         db.session,
-        signed_in(),
+        learner,
         query["bank"],
         query["tag"],
-        now(),
+        moment,
         current_app.config["PRACTICE_NEW_FACTS_PER_DAY"],
     )
 

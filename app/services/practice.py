@@ -112,6 +112,67 @@ def _state(session: Session, learner_id: int) -> PracticeState:
     return state
 
 
+@dataclass(frozen=True)
+class PracticeOptions:
+    """What practice may ask: facts in the bank's order, and per fact its questions
+    (question id, type), those about the fact alone first."""
+
+    fact_order: list[int]
+    questions: dict[int, list[tuple[int, str]]]
+    held_back: int
+
+
+def practice_options(
+    candidates: list[tuple[int, int, str, int]], held: set[int]
+) -> PracticeOptions:
+    """(fact, question, type, position) rows -> what practice may ask, leaving out every
+    question that touches a fact of `held` (tested by a quiz still open for the learner)."""
+    held_questions = {question_id for fact_id, question_id, _, _ in candidates if fact_id in held}
+    held_back = len({fact_id for fact_id, _, _, _ in candidates if fact_id in held})
+    rows = [row for row in candidates if row[1] not in held_questions]
+    facts_per_question: dict[int, int] = {}
+    for _fact_id, question_id, _type, _position in rows:
+        facts_per_question[question_id] = facts_per_question.get(question_id, 0) + 1
+    fact_order: dict[int, int] = {}
+    questions: dict[int, list[tuple[int, str]]] = {}
+    for fact_id, question_id, question_type, _position in rows:
+        fact_order.setdefault(fact_id, len(fact_order))
+        questions.setdefault(fact_id, []).append((question_id, question_type))
+    # A question about this fact alone, where there is one: one answer, one card moved.
+    for fact_id, options in questions.items():
+        alone = [q for q in options if facts_per_question[q[0]] == 1]
+        questions[fact_id] = alone or options
+    return PracticeOptions(list(fact_order), questions, held_back)
+
+
+def choose_fact(
+    fact_order: list[int],
+    cards: dict[int, FactCard],
+    last_fact_id: int | None,
+    new_today: int,
+    new_per_day: int,
+    now: datetime,
+) -> tuple[int | None, datetime | None]:
+    """The fact to ask now (most overdue first, then new ones in order within the day's
+    limit, never the last one twice unless nothing else is left), and when the next card
+    falls due."""
+    due = sorted((c.due, c.fact_id) for c in cards.values() if c.due <= now)
+    fresh = [f for f in fact_order if f not in cards] if new_today < new_per_day else []
+    choices = [f for _, f in due] + fresh
+    choices = [f for f in choices if f != last_fact_id] or choices
+    upcoming = min((c.due for c in cards.values() if c.due > now), default=None)
+    return (choices[0] if choices else None), upcoming
+
+
+def choose_question(
+    options: list[tuple[int, str]], last_type: str | None, rng: random.Random
+) -> int:
+    """One of the fact's questions, of another type than last time where there is one."""
+    other_types = [q for q in options if q[1] != last_type]
+    question_id, _ = rng.choice(other_types or options)
+    return question_id
+
+
 def next_question(
     session: Session,
     learner: User,
@@ -120,60 +181,32 @@ def next_question(
     now: datetime,
     new_per_day: int,
 ) -> PracticeNext:
+    """The question to practise now, recorded as the one the learner may answer.
+
+    Reviews that became visible must be applied first (`apply_visible_reviews`)."""
     bank = session.get(Bank, bank_id)
     if bank is None or bank.owner_id is not None:
         raise NotFoundError(f"No shared bank has id {bank_id}.")
-    apply_visible_reviews(session, learner.id, now)
-    candidates = _candidates(session, bank_id, tag)
-    # Practice shows answers at once: leave out every question touching a fact that a quiz
-    # still open for this learner tests, until it closes or no attempt is left.
     held = set(session.scalars(facts_of_open_quizzes(learner.id, now)))
-    held_questions = {question_id for fact_id, question_id, _, _ in candidates if fact_id in held}
-    held_back = len({fact_id for fact_id, _, _, _ in candidates if fact_id in held})
-    candidates = [row for row in candidates if row[1] not in held_questions]
-    fact_order: dict[int, int] = {}
-    questions: dict[int, list[tuple[int, str]]] = {}
-    facts_per_question: dict[int, int] = {}
-    for _fact_id, question_id, _type, _position in candidates:
-        facts_per_question[question_id] = facts_per_question.get(question_id, 0) + 1
-    for fact_id, question_id, question_type, _position in candidates:
-        fact_order.setdefault(fact_id, len(fact_order))
-        questions.setdefault(fact_id, []).append((question_id, question_type))
-    # A question about this fact alone, where there is one: one answer, one card moved.
-    for fact_id, options in questions.items():
-        alone = [q for q in options if facts_per_question[q[0]] == 1]
-        questions[fact_id] = alone or options
-    cards = load_cards(session, learner.id, fact_order)
+    options = practice_options(_candidates(session, bank_id, tag), held)
+    cards = load_cards(session, learner.id, options.fact_order)
     state = _state(session, learner.id)
-    start_of_day = datetime.combine(now.date(), time(), tzinfo=UTC)
-    new_today = (
-        session.scalar(
-            select(func.count())
-            .select_from(FactCard)
-            .where(FactCard.learner_id == learner.id, FactCard.introduced_at >= start_of_day)
-        )
-        or 0
+    new_today = _new_facts_today(session, learner.id, now)
+    fact_id, upcoming = choose_fact(
+        options.fact_order, cards, state.last_fact_id, new_today, new_per_day, now
     )
+    if fact_id is None:
+        return PracticeNext(None, upcoming, new_today, new_per_day, options.held_back)
 
-    due = sorted((c.due, c.fact_id) for c in cards.values() if c.due <= now)
-    fresh = [f for f in fact_order if f not in cards] if new_today < new_per_day else []
-    choices = [f for _, f in due] + fresh
-    # Nothing twice in a row, unless it is the only thing there is.
-    choices = [f for f in choices if f != state.last_fact_id] or choices
-    upcoming = min((c.due for c in cards.values() if c.due > now), default=None)
-    if not choices:
-        return PracticeNext(None, upcoming, new_today, new_per_day, held_back)
-
-    fact_id = choices[0]
     card = cards.get(fact_id)
-    options = questions[fact_id]
-    other_types = [q for q in options if card is None or q[1] != card.last_question_type]
-    rng = random.Random(f"{learner.id}:{fact_id}:{now.date()}")
-    question_id, _ = rng.choice(other_types or options)
-    version = session.scalar(
-        select(QuestionVersion).join(Question.current).where(Question.id == question_id)
+    question_id = choose_question(
+        options.questions[fact_id],
+        card.last_question_type if card else None,
+        random.Random(f"{learner.id}:{fact_id}:{now.date()}"),
     )
-    content = _shown_content(session, version)
+    version = session.scalars(
+        select(QuestionVersion).join(Question.current).where(Question.id == question_id)
+    ).one()
     state.question_id, state.question_version_id = question_id, version.id
     state.fact_id, state.served_at = fact_id, now
     return PracticeNext(
@@ -182,14 +215,26 @@ def next_question(
             version=version.number,
             type=version.type,
             prompt=version.prompt,
-            content=content,
+            content=_shown_content(session, version),
             is_new=card is None,
             due=card.due if card else None,
         ),
         upcoming,
         new_today,
         new_per_day,
-        held_back,
+        options.held_back,
+    )
+
+
+def _new_facts_today(session: Session, learner_id: int, now: datetime) -> int:
+    start_of_day = datetime.combine(now.date(), time(), tzinfo=UTC)
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(FactCard)
+            .where(FactCard.learner_id == learner_id, FactCard.introduced_at >= start_of_day)
+        )
+        or 0
     )
 
 

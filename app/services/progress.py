@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -259,27 +260,13 @@ def streak(days: list[date], today: date) -> int:
     return count
 
 
-def learner_progress(session: Session, learner_id: int, now: datetime) -> Progress:
-    """Mastery per fact and tag, quiz grades over time, streak: aggregated in SQL."""
-    apply_visible_reviews(session, learner_id, now)
-    visible = (AnswerLog.learner_id == learner_id) & (AnswerLog.visible_from <= now)
-
-    fact_rows = session.execute(
-        select(
-            FactReview.fact_id,
-            Fact.statement,
-            Fact.source_id,
-            func.count(FactReview.id),
-            func.sum(FactReview.fraction),
-            func.max(FactReview.reviewed_at),
-        )
-        .join(Fact, Fact.id == FactReview.fact_id)
-        .where(FactReview.learner_id == learner_id, FactReview.visible_from <= now)
-        .group_by(FactReview.fact_id, Fact.statement, Fact.source_id, Fact.position)
-        .order_by(Fact.source_id, Fact.position)
-    ).all()
-    cards = {fact_id: card_state(card) for fact_id, card in load_cards(session, learner_id).items()}
-    facts = [
+def fact_progress(
+    rows: list[tuple[int, str, int, int, float | None, datetime | None]],
+    cards: dict[int, scheduling.CardState],
+    now: datetime,
+) -> list[FactProgress]:
+    """(fact id, statement, source id, answered, marks, last answered) per fact -> progress."""
+    return [
         FactProgress(
             fact_id=fact_id,
             statement=statement,
@@ -287,45 +274,25 @@ def learner_progress(session: Session, learner_id: int, now: datetime) -> Progre
             due=cards[fact_id].due if fact_id in cards else None,
             mastery=_mastery(answered, correct or 0.0, last, cards.get(fact_id), now),
         )
-        for fact_id, statement, source_id, answered, correct, last in fact_rows
+        for fact_id, statement, source_id, answered, correct, last in rows
     ]
-    fact_mastery = {f.fact_id: f.mastery.mastery for f in facts}
 
-    tag_rows = session.execute(
-        select(
-            Tag.name,
-            func.count(AnswerLog.id),
-            func.sum(AnswerLog.fraction),
-            func.max(AnswerLog.answered_at),
-        )
-        .select_from(AnswerLog)
-        .join(QuestionVersion, QuestionVersion.id == AnswerLog.question_version_id)
-        .join(question_tags, question_tags.c.question_id == QuestionVersion.question_id)
-        .join(Tag, Tag.id == question_tags.c.tag_id)
-        .where(visible)
-        .group_by(Tag.name)
-        .order_by(Tag.name)
-    ).all()
-    tag_facts = session.execute(
-        select(Tag.name, question_version_facts.c.fact_id)
-        .select_from(AnswerLog)
-        .join(QuestionVersion, QuestionVersion.id == AnswerLog.question_version_id)
-        .join(question_tags, question_tags.c.question_id == QuestionVersion.question_id)
-        .join(Tag, Tag.id == question_tags.c.tag_id)
-        .join(
-            question_version_facts,
-            question_version_facts.c.question_version_id == AnswerLog.question_version_id,
-        )
-        .where(visible)
-        .distinct()
-    ).all()
-    facts_by_tag: dict[str, set[int]] = {}
-    for tag, fact_id in tag_facts:
-        facts_by_tag.setdefault(tag, set()).add(fact_id)
+
+def tag_progress(
+    rows: list[tuple[str, int, float | None, datetime | None]],
+    facts_by_tag: dict[str, set[int]],
+    facts: list[FactProgress],
+) -> list[TagProgress]:
+    """(tag, answered, marks, last answered) per tag -> progress: accuracy over its answers;
+    mastery and recall as the means over the facts its questions tested."""
+    by_id = {f.fact_id: f for f in facts}
     tags = []
-    for tag, answered, correct, last in tag_rows:
-        tested = [fact_mastery.get(f, 0.0) for f in facts_by_tag.get(tag, ())]
-        recall = [f.mastery.retrievability for f in facts if f.fact_id in facts_by_tag.get(tag, ())]
+    for tag, answered, correct, last in rows:
+        tested = [by_id[f] for f in sorted(facts_by_tag.get(tag, ())) if f in by_id]
+        mastery = [f.mastery.mastery for f in tested] + [0.0] * (
+            len(facts_by_tag.get(tag, ())) - len(tested)
+        )
+        recall = [f.mastery.retrievability for f in tested]
         accuracy = (correct or 0.0) / answered if answered else 0.0
         tags.append(
             TagProgress(
@@ -336,48 +303,132 @@ def learner_progress(session: Session, learner_id: int, now: datetime) -> Progre
                     accuracy=round(accuracy, 4),
                     last_seen=last,
                     retrievability=round(sum(recall) / len(recall), 4) if recall else 0.0,
-                    mastery=round(sum(tested) / len(tested), 4) if tested else 0.0,
+                    mastery=round(sum(mastery) / len(mastery), 4) if mastery else 0.0,
                 ),
             )
         )
+    return tags
 
-    attempts = session.scalars(
-        select(Attempt)
-        .where(Attempt.learner_id == learner_id, Attempt.state == "submitted")
-        .order_by(Attempt.submitted_at)
-    ).all()
-    quizzes_by_id = {
-        q.id: q
-        for q in session.scalars(select(Quiz).where(Quiz.id.in_({a.quiz_id for a in attempts})))
-    }
+
+def quiz_grades(
+    attempts: list[Attempt], quizzes: dict[int, Quiz], now: datetime
+) -> list[QuizGrade]:
+    """Submitted attempts (oldest first) -> one grade per quiz, hidden until scores show."""
     by_quiz: dict[int, list[Attempt]] = {}
     for attempt in attempts:
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
-    quiz_grades = [
+    return [
         QuizGrade(
             quiz_id=quiz_id,
-            title=quizzes_by_id[quiz_id].title,
-            grade=grade_under(quizzes_by_id[quiz_id].grading, mine)
-            if scores_visible(quizzes_by_id[quiz_id], now)
+            title=quizzes[quiz_id].title,
+            grade=grade_under(quizzes[quiz_id].grading, mine)
+            if scores_visible(quizzes[quiz_id], now)
             else None,
             submitted_at=mine[-1].submitted_at,
         )
         for quiz_id, mine in by_quiz.items()
     ]
 
+
+def learner_progress(session: Session, learner_id: int, now: datetime) -> Progress:
+    """Mastery per fact and tag, quiz grades over time, streak: aggregated in SQL, six queries.
+
+    Reviews that became visible must be applied first (`apply_visible_reviews`)."""
+    visible = (AnswerLog.learner_id == learner_id) & (AnswerLog.visible_from <= now)
+    cards = {fact_id: card_state(card) for fact_id, card in load_cards(session, learner_id).items()}
+    facts = fact_progress(_fact_rows(session, learner_id, now), cards, now)
+    tags = tag_progress(_tag_rows(session, visible), _facts_by_tag(session, visible), facts)
+    attempts = list(
+        session.scalars(
+            select(Attempt)
+            .where(Attempt.learner_id == learner_id, Attempt.state == "submitted")
+            .order_by(Attempt.submitted_at)
+        )
+    )
+    quizzes = {
+        q.id: q
+        for q in session.scalars(select(Quiz).where(Quiz.id.in_({a.quiz_id for a in attempts})))
+    }
+    active_days = _active_days(session, visible)
+    return Progress(
+        tags=tags,
+        facts=facts,
+        quizzes=quiz_grades(attempts, quizzes, now),
+        active_days=active_days,
+        streak_days=streak(active_days, now.date()),
+    )
+
+
+def _fact_rows(session: Session, learner_id: int, now: datetime) -> list[Any]:
+    return list(
+        session.execute(
+            select(
+                FactReview.fact_id,
+                Fact.statement,
+                Fact.source_id,
+                func.count(FactReview.id),
+                func.sum(FactReview.fraction),
+                func.max(FactReview.reviewed_at),
+            )
+            .join(Fact, Fact.id == FactReview.fact_id)
+            .where(FactReview.learner_id == learner_id, FactReview.visible_from <= now)
+            .group_by(FactReview.fact_id, Fact.statement, Fact.source_id, Fact.position)
+            .order_by(Fact.source_id, Fact.position)
+        ).all()
+    )
+
+
+def _answers_by_tag() -> Any:
+    return (
+        select()
+        .select_from(AnswerLog)
+        .join(QuestionVersion, QuestionVersion.id == AnswerLog.question_version_id)
+        .join(question_tags, question_tags.c.question_id == QuestionVersion.question_id)
+        .join(Tag, Tag.id == question_tags.c.tag_id)
+    )
+
+
+def _tag_rows(session: Session, visible: Any) -> list[Any]:
+    return list(
+        session.execute(
+            _answers_by_tag()
+            .add_columns(
+                Tag.name,
+                func.count(AnswerLog.id),
+                func.sum(AnswerLog.fraction),
+                func.max(AnswerLog.answered_at),
+            )
+            .where(visible)
+            .group_by(Tag.name)
+            .order_by(Tag.name)
+        ).all()
+    )
+
+
+def _facts_by_tag(session: Session, visible: Any) -> dict[str, set[int]]:
+    rows = session.execute(
+        _answers_by_tag()
+        .add_columns(Tag.name, question_version_facts.c.fact_id)
+        .join(
+            question_version_facts,
+            question_version_facts.c.question_version_id == AnswerLog.question_version_id,
+        )
+        .where(visible)
+        .distinct()
+    )
+    facts_by_tag: dict[str, set[int]] = {}
+    for tag, fact_id in rows:
+        facts_by_tag.setdefault(tag, set()).add(fact_id)
+    return facts_by_tag
+
+
+def _active_days(session: Session, visible: Any) -> list[date]:
     answered_on = (
         func.date(AnswerLog.answered_at)  # stored as naive UTC text
         if session.get_bind().dialect.name == "sqlite"
         else func.date(func.timezone("UTC", AnswerLog.answered_at))
     )
-    active_days = sorted(
+    return sorted(
         value if isinstance(value, date) else date.fromisoformat(value)
         for value in session.scalars(select(answered_on).where(visible).group_by(answered_on))
-    )
-    return Progress(
-        tags=tags,
-        facts=facts,
-        quizzes=quiz_grades,
-        active_days=active_days,
-        streak_days=streak(active_days, now.date()),
     )
