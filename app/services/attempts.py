@@ -156,21 +156,45 @@ def source_locations(session: Session) -> dict[str, tuple[int, int]]:
     return {slug: (source_id, length) for slug, source_id, length in rows}
 
 
-def _pick_questions(session: Session, quiz: Quiz, rng: random.Random) -> list[tuple[int, float]]:
-    chosen = [(q.question_id, q.points) for q in quiz.questions]
+def pick_questions(
+    fixed: list[tuple[int, float]],
+    draws: list[tuple[list[int], int, float]],
+    rng: random.Random,
+    shuffle: bool,
+) -> list[tuple[int, float]]:
+    """(question id, points) an attempt asks: the fixed questions, then for each draw rule
+    (its candidates, count, points) a random sample of what is not taken yet, in the quiz's
+    order or shuffled."""
+    chosen = list(fixed)
     taken = {qid for qid, _ in chosen}
-    for rule in quiz.draw_rules:
-        candidates = [
-            qid
-            for qid in session.scalars(draw_candidates(rule.bank_id, rule.tag, rule.difficulty))
-            if qid not in taken
-        ]
-        for qid in rng.sample(candidates, min(rule.count, len(candidates))):
-            chosen.append((qid, rule.points))
+    for candidates, count, points in draws:
+        free = [qid for qid in candidates if qid not in taken]
+        for qid in rng.sample(free, min(count, len(free))):
+            chosen.append((qid, points))
             taken.add(qid)
-    if quiz.shuffle_questions:
+    if shuffle:
         rng.shuffle(chosen)
     return chosen
+
+
+def deadline_for(quiz: Quiz, now: datetime) -> datetime | None:
+    """The time limit from now, cut short by the quiz's close."""
+    deadline = now + timedelta(seconds=quiz.time_limit_s) if quiz.time_limit_s else None
+    if quiz.closes_at is not None:
+        deadline = min(deadline or quiz.closes_at, quiz.closes_at)
+    return deadline
+
+
+def start_refusal(quiz: Quiz, attempts_used: int, now: datetime) -> str | None:
+    """Why a new attempt cannot start now (before the open, after the close, no attempt
+    left), or None."""
+    if quiz.opens_at is not None and now < quiz.opens_at:
+        return f"This quiz opens at {quiz.opens_at.isoformat()}."
+    if quiz.closes_at is not None and now >= quiz.closes_at:
+        return f"This quiz closed at {quiz.closes_at.isoformat()}."
+    if quiz.max_attempts is not None and attempts_used >= quiz.max_attempts:
+        return f"You have used all {quiz.max_attempts} attempt(s) of this quiz."
+    return None
 
 
 def _open_attempt(session: Session, quiz_id: int, learner_id: int) -> Attempt | None:
@@ -183,15 +207,7 @@ def _open_attempt(session: Session, quiz_id: int, learner_id: int) -> Attempt | 
     )
 
 
-def start_attempt(
-    session: Session, learner: User, quiz_id: int, now: datetime
-) -> tuple[Attempt, bool]:
-    """Start an attempt, or resume the unfinished one: (attempt, whether it is new).
-
-    The database holds the limits: attempt numbers are unique and bounded by the limit
-    copied onto the row, and only one attempt per learner and quiz can be in progress, so
-    simultaneous starts cannot exceed either.
-    """
+def _assigned_quiz(session: Session, learner: User, quiz_id: int) -> Quiz:
     quiz = session.scalar(
         select(Quiz)
         .where(Quiz.id == quiz_id)
@@ -199,26 +215,14 @@ def start_attempt(
     )
     if quiz is None or not is_assigned(session, quiz_id, learner.id):
         raise NotFoundError(f"Quiz {quiz_id} is not assigned to you.")
-    if quiz.opens_at is not None and now < quiz.opens_at:
-        raise ConflictError(f"This quiz opens at {quiz.opens_at.isoformat()}.")
-    unfinished = _open_attempt(session, quiz.id, learner.id)
-    if unfinished is not None and not finalise_if_overdue(session, unfinished, now):
-        return unfinished, False
-    if quiz.closes_at is not None and now >= quiz.closes_at:
-        raise ConflictError(f"This quiz closed at {quiz.closes_at.isoformat()}.")
-    used = session.scalar(
-        select(func.count()).where(Attempt.quiz_id == quiz.id, Attempt.learner_id == learner.id)
-    )
-    if quiz.max_attempts is not None and used >= quiz.max_attempts:
-        # A simultaneous start may have just made the attempt that reached the limit.
-        winner = _open_attempt(session, quiz.id, learner.id)
-        if winner is not None:
-            return winner, False
-        raise ConflictError(f"You have used all {quiz.max_attempts} attempt(s) of this quiz.")
+    return quiz
 
-    seed = secrets.randbits(62)
-    rng = random.Random(seed)
-    chosen = _pick_questions(session, quiz, rng)
+
+def _frozen_items(
+    session: Session, chosen: list[tuple[int, float]], rng: random.Random, shuffle_options: bool
+) -> list[AttemptItem]:
+    """The items as this attempt asks them: each question's current version, its content as
+    shown (this attempt's order of options), and its points."""
     versions = dict(
         session.execute(
             select(Question.id, QuestionVersion)
@@ -227,32 +231,66 @@ def start_attempt(
         ).all()
     )
     sources = source_locations(session)
-    deadline = now + timedelta(seconds=quiz.time_limit_s) if quiz.time_limit_s else None
-    if quiz.closes_at is not None:
-        deadline = min(deadline or quiz.closes_at, quiz.closes_at)
-    items = []
-    for position, (qid, points) in enumerate(chosen):
-        version = versions[qid]
-        content = present_content(version.type, version.content, rng, quiz.shuffle_options, sources)
-        items.append(
-            AttemptItem(
-                position=position,
-                question_version_id=version.id,
-                content=content,
-                points=points,
-            )
+    return [
+        AttemptItem(
+            position=position,
+            question_version_id=versions[qid].id,
+            content=present_content(
+                versions[qid].type, versions[qid].content, rng, shuffle_options, sources
+            ),
+            points=points,
         )
+        for position, (qid, points) in enumerate(chosen)
+    ]
+
+
+def start_attempt(
+    session: Session, learner: User, quiz_id: int, now: datetime
+) -> tuple[Attempt, bool]:
+    """Start an attempt, or resume the unfinished one: (attempt, whether it is new).
+
+    The database holds the limits: attempt numbers are unique and bounded by the limit
+    copied onto the row, and only one attempt per learner and quiz can be in progress, so
+    simultaneous starts cannot exceed either (the loser resumes the winner's attempt).
+    """
+    quiz = _assigned_quiz(session, learner, quiz_id)
+    unfinished = _open_attempt(session, quiz.id, learner.id)
+    if unfinished is not None and not finalise_if_overdue(session, unfinished, now):
+        return unfinished, False
+    used = session.scalar(
+        select(func.count()).where(Attempt.quiz_id == quiz.id, Attempt.learner_id == learner.id)
+    )
+    refusal = start_refusal(quiz, used or 0, now)
+    if refusal is not None:
+        # A simultaneous start may have just made the attempt that reached the limit.
+        winner = _open_attempt(session, quiz.id, learner.id) if used else None
+        if winner is not None:
+            return winner, False
+        raise ConflictError(refusal)
+
+    seed = secrets.randbits(62)
+    rng = random.Random(seed)
+    draws = [
+        (
+            list(session.scalars(draw_candidates(rule.bank_id, rule.tag, rule.difficulty))),
+            rule.count,
+            rule.points,
+        )
+        for rule in quiz.draw_rules
+    ]
+    fixed = [(q.question_id, q.points) for q in quiz.questions]
+    chosen = pick_questions(fixed, draws, rng, quiz.shuffle_questions)
     attempt = Attempt(
         quiz_id=quiz.id,
         learner_id=learner.id,
-        number=used + 1,
+        number=(used or 0) + 1,
         attempt_limit=quiz.max_attempts,
         seed=seed,
         state="in_progress",
         started_at=now,
-        deadline=deadline,
+        deadline=deadline_for(quiz, now),
         max_score=sum(points for _, points in chosen),
-        items=items,
+        items=_frozen_items(session, chosen, rng, quiz.shuffle_options),
     )
     if not inserted(session, attempt):
         # A simultaneous start won: resume its attempt, or report the limit it reached.
