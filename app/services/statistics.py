@@ -123,56 +123,30 @@ class QuizStatistics:
     facts: list[FactStatistics]
 
 
-def quiz_statistics(session: Session, quiz: Quiz) -> QuizStatistics:
-    done = (Attempt.quiz_id == quiz.id) & (Attempt.state == "submitted")
-    x = cast(AttemptItem.score, Float) / AttemptItem.points
-    rest_points = func.nullif(Attempt.max_score - AttemptItem.points, 0)
-    r = func.coalesce((Attempt.score - AttemptItem.score) / rest_points, literal(0.0))
-
-    totals = [
-        (score or 0.0) / max_score if max_score else 0.0
-        for score, max_score in session.execute(
-            select(Attempt.score, Attempt.max_score).where(done)
-        )
-    ]
-    n_attempts = len(totals)
-    mean = stats.fmean(totals) if totals else None
+def quiz_summary(scores: list[tuple[float | None, float]]) -> QuizSummary:
+    """(score, max score) per submitted attempt -> mean, median, SD (%) and histogram."""
+    totals = [(score or 0.0) / max_score if max_score else 0.0 for score, max_score in scores]
     summary = QuizSummary(
-        attempts=n_attempts,
-        mean=_pct(mean),
+        attempts=len(totals),
+        mean=_pct(stats.fmean(totals)) if totals else None,
         median=_pct(stats.median(totals)) if totals else None,
-        sd=_pct(stats.stdev(totals)) if n_attempts > 1 else None,
+        sd=_pct(stats.stdev(totals)) if len(totals) > 1 else None,
         cronbach_alpha=None,
     )
     for total in totals:
         summary.histogram[min(9, int(total * 10))] += 1
+    return summary
 
-    question_id = QuestionVersion.question_id
-    rows = session.execute(
-        select(
-            question_id,
-            func.min(QuestionVersion.type),
-            func.max(QuestionVersion.prompt),
-            func.count(),
-            func.sum(x),
-            func.sum(x * x),
-            func.sum(r),
-            func.sum(r * r),
-            func.sum(x * r),
-            func.sum(AttemptItem.score),
-            func.sum(AttemptItem.score * AttemptItem.score),
-        )
-        .select_from(AttemptItem)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .where(done)
-        .group_by(question_id)
-        .order_by(question_id)
-    ).all()
-    questions: dict[int, QuestionStatistics] = {}
-    item_variances = []
-    for qid, qtype, prompt, n, sx, sxx, sr, srr, sxr, sp, spp in rows:
-        questions[qid] = QuestionStatistics(
+
+# Per question, from SQL: id, type, prompt, n, then sums of x, x², r, r², x·r (x: the item's
+# share of its points, r: the rest of the test's share) and of the item's points p and p².
+ItemSums = tuple[int, str, str, int, float, float, float, float, float, float, float]
+
+
+def question_statistics(rows: list[ItemSums]) -> dict[int, QuestionStatistics]:
+    """Facility, SD and discrimination per question, from the SQL sums."""
+    return {
+        qid: QuestionStatistics(
             question_id=qid,
             type=qtype,
             prompt=prompt,
@@ -182,21 +156,69 @@ def quiz_statistics(session: Session, quiz: Quiz) -> QuizStatistics:
             discrimination=_pct(_correlation(n, sx, sxx, sr, srr, sxr)),
             mean_time_s=None,
         )
-        if n > 1:
-            item_variances.append((n, (spp - sp * sp / n) / (n - 1)))
+        for qid, qtype, prompt, n, sx, sxx, sr, srr, sxr, _sp, _spp in rows
+    }
 
-    same_items = rows and all(n == n_attempts for n, _ in item_variances) and len(rows) >= 2
-    if same_items and n_attempts > 1:
-        total_var = stats.variance(
-            [s or 0.0 for (s,) in session.execute(select(Attempt.score).where(done))]
+
+def cronbach_alpha(rows: list[ItemSums], scores: list[float]) -> float | None:
+    """k/(k-1) * (1 - sum of item variances / variance of the total), when every attempt
+    (of `scores`, in points) asked the same k >= 2 questions; None otherwise."""
+    n_attempts, k = len(scores), len(rows)
+    if k < 2 or n_attempts < 2 or any(row[3] != n_attempts for row in rows):
+        return None
+    total_var = stats.variance(scores)
+    if total_var <= 0:
+        return None
+    item_vars = [(spp - sp * sp / n) / (n - 1) for _q, _t, _p, n, *_xr, sp, spp in rows]
+    return round(k / (k - 1) * (1 - sum(item_vars) / total_var), 4)
+
+
+def quiz_statistics(session: Session, quiz: Quiz) -> QuizStatistics:
+    """Item analysis of the quiz's submitted attempts: sums in SQL, formulas in Python."""
+    done = (Attempt.quiz_id == quiz.id) & (Attempt.state == "submitted")
+    scores = [
+        (score, max_score)
+        for score, max_score in session.execute(
+            select(Attempt.score, Attempt.max_score).where(done)
         )
-        k = len(rows)
-        if total_var > 0:
-            alpha = k / (k - 1) * (1 - sum(v for _, v in item_variances) / total_var)
-            summary.cronbach_alpha = round(alpha, 4)
-
+    ]
+    rows = _item_sums(session, done)
+    summary = quiz_summary(scores)
+    summary.cronbach_alpha = cronbach_alpha(rows, [score or 0.0 for score, _ in scores])
+    questions = question_statistics(rows)
     _one_pass_over_responses(session, quiz, questions)
     return QuizStatistics(summary, list(questions.values()), fact_statistics(session, quiz))
+
+
+def _item_sums(session: Session, done: Any) -> list[ItemSums]:
+    x = cast(AttemptItem.score, Float) / AttemptItem.points
+    rest_points = func.nullif(Attempt.max_score - AttemptItem.points, 0)
+    r = func.coalesce((Attempt.score - AttemptItem.score) / rest_points, literal(0.0))
+    question_id = QuestionVersion.question_id
+    return [
+        tuple(row)  # type: ignore[misc]
+        for row in session.execute(
+            select(
+                question_id,
+                func.min(QuestionVersion.type),
+                func.max(QuestionVersion.prompt),
+                func.count(),
+                func.sum(x),
+                func.sum(x * x),
+                func.sum(r),
+                func.sum(r * r),
+                func.sum(x * r),
+                func.sum(AttemptItem.score),
+                func.sum(AttemptItem.score * AttemptItem.score),
+            )
+            .select_from(AttemptItem)
+            .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+            .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+            .where(done)
+            .group_by(question_id)
+            .order_by(question_id)
+        )
+    ]
 
 
 def _seconds_between(session: Session, later: Any, earlier: Any) -> Any:
