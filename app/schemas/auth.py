@@ -6,8 +6,8 @@ import marshmallow as ma
 from marshmallow import ValidationError, pre_load, validate, validates_schema
 
 from app.domain.choices import ROLES
+from app.domain.passwords import password_problem
 from app.schemas.fields import EmailAddress, Id, Text
-from app.services.passwords import password_problem
 
 MIN_PASSWORD_LENGTH = 10
 
