@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.question_types import grade_response, present_content, response_problem
+from app.domain.scheduling import rating_for
 from app.errors import ConflictError, InvalidContentError, NotFoundError
 from app.models import (
     Bank,
@@ -47,7 +48,6 @@ from app.services.progress import (
     record_answers,
 )
 from app.services.quizzes import facts_of_open_quizzes
-from app.services.scheduling import rating_for
 
 
 @dataclass(frozen=True)

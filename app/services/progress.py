@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.domain import scheduling
 from app.domain.visibility import scores_visible
 from app.models import (
     AnswerLog,
@@ -30,7 +31,6 @@ from app.models import (
     question_version_facts,
 )
 from app.models.content import QuestionVersion
-from app.services import scheduling
 from app.services.quizzes import grade_under
 from app.services.writes import upsert
 
