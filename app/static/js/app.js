@@ -59,7 +59,7 @@ function signIn() {
 }
 
 const learnerRoutes = [
-  [/^#?\/?$/, () => learner.assignmentsView()],
+  [/^#\/$/, () => learner.assignmentsView()],
   [/^#\/attempt\/(\d+)$/, (id) => learner.attemptView(id)],
   [/^#\/result\/(\d+)$/, (id) => learner.resultView(id)],
   [/^#\/review\/(\d+)$/, (id) => learner.reviewView(id)],
@@ -67,7 +67,7 @@ const learnerRoutes = [
   [/^#\/progress$/, () => learner.progressView()],
 ];
 const teacherRoutes = [
-  [/^#?\/?$/, () => teacher.teacherHome()],
+  [/^#\/$/, () => teacher.teacherHome()],
   [/^#\/class\/(\d+)$/, (id) => teacher.classView(id)],
   [/^#\/bank$/, () => teacher.bankView()],
   [/^#\/quiz\/new$/, () => teacher.quizBuilder()],
@@ -75,13 +75,42 @@ const teacherRoutes = [
   [/^#\/review\/(\d+)$/, (id) => learner.reviewView(id)],
 ];
 
-async function route() {
+// Only hashes that start with "#/" are pages; no hash is the home page. Any other hash
+// ("#main" from the skip link) names a place on the page shown, never a page.
+function routeOf(hash) {
+  if (hash === "" || hash === "#") return "#/";
+  return hash.startsWith("#/") ? hash : null;
+}
+
+// Focus the element a plain fragment names (it keeps the page on screen as it is).
+function focusFragment(hash) {
+  let target = null;
+  try { target = document.getElementById(decodeURIComponent(hash.slice(1))); } catch { target = null; }
+  if (!target) return;
+  if (!target.matches("a[href], button, input, select, textarea, [tabindex]")) target.setAttribute("tabindex", "-1");
+  target.focus();
+  target.scrollIntoView({ block: "start" });
+}
+
+// Pages are drawn one at a time, the latest asked for last: a slow page (the home page still
+// loading when a link is followed) never draws over the one asked for after it.
+let asked = 0;
+let drawing = Promise.resolve();
+function route() {
+  const ticket = ++asked;
+  const current = () => ticket === asked;
+  drawing = drawing.then(() => (current() ? draw(current) : undefined)).catch(showError);
+  return drawing;
+}
+
+async function draw(current) {
+  const hash = routeOf(location.hash) ?? "#/";
   nav();
   showError(null);
   if (!user) { signIn(); return; }
   const routes = user.role === "learner" ? learnerRoutes : teacherRoutes;
   for (const [pattern, view] of routes) {
-    const match = location.hash.match(pattern);
+    const match = hash.match(pattern);
     if (match) {
       try { await view(...match.slice(1)); } catch (error) {
         if (error instanceof ApiError && error.status === 401) { user = null; route(); return; }
@@ -93,6 +122,23 @@ async function route() {
   page("Not found", h("p", {}, "There is no such page. "), h("a", { href: "#/" }, "Go home"));
 }
 
+// A link to a place on the page (the skip link) moves focus there and leaves the address,
+// and so the page shown, as it is.
+function onClick(event) {
+  const link = event.target.closest?.("a[href^='#']");
+  if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
+    event.shiftKey || event.altKey) return;
+  const hash = link.getAttribute("href");
+  if (routeOf(hash) !== null) return;
+  event.preventDefault();
+  focusFragment(hash);
+}
+
+function onHashChange() {
+  if (routeOf(location.hash) === null) { focusFragment(location.hash); return; }
+  route();
+}
+
 async function boot() {
   try {
     const me = await get("/api/auth/me");
@@ -101,7 +147,8 @@ async function boot() {
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 401)) showError(error);
   }
-  window.addEventListener("hashchange", route);
+  document.addEventListener("click", onClick);
+  window.addEventListener("hashchange", onHashChange);
   route();
 }
 
