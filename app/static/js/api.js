@@ -26,7 +26,8 @@ export function setCsrf(token) { csrfToken = token; }
 // The server's time, as told by the Date header of its last answer.
 export function serverNow() { return new Date(Date.now() + skewMs); }
 
-export async function api(method, path, body, { keepalive = false } = {}) {
+// One request: its body (parsed) and its headers.
+async function send(method, path, body, { keepalive = false } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
@@ -39,14 +40,55 @@ export async function api(method, path, body, { keepalive = false } = {}) {
   });
   const date = response.headers.get("Date");
   if (date) skewMs = new Date(date).getTime() - Date.now();
-  if (response.status === 204) return null;
+  if (response.status === 204) return { data: null, headers: response.headers };
   const type = response.headers.get("Content-Type") || "";
   const data = type.includes("json") ? await response.json() : await response.text();
   if (!response.ok) throw new ApiError(response.status, data);
-  return data;
+  return { data, headers: response.headers };
+}
+
+export async function api(method, path, body, options) {
+  return (await send(method, path, body, options)).data;
 }
 
 export const get = (path) => api("GET", path);
 export const post = (path, body) => api("POST", path, body ?? {});
 export const put = (path, body, options) => api("PUT", path, body, options);
 export const patch = (path, body) => api("PATCH", path, body);
+
+// The largest page the server gives (its page_size maximum).
+export const PAGE_SIZE = 100;
+// A bound on pages followed, should a server keep offering a next one (100 000 items).
+const MAX_PAGES = 1000;
+
+// Every item of a paginated list: page after page, as the X-Pagination header's next_page
+// says, up to the last one. A list the server does not paginate comes back as it is. An item
+// that a change between two pages pushes onto the next one is kept once (by its id).
+export async function getAll(path) {
+  const url = new URL(path, location.origin);
+  url.searchParams.set("page_size", String(PAGE_SIZE));
+  const items = [];
+  const seen = new Set();
+  let page = 1;
+  for (let fetched = 1; fetched <= MAX_PAGES; fetched += 1) {
+    url.searchParams.set("page", String(page));
+    const { data, headers } = await send("GET", url.pathname + url.search);
+    if (!Array.isArray(data)) return data;
+    for (const item of data) {
+      const id = item && typeof item === "object" ? item.id : undefined;
+      if (id !== undefined && seen.has(id)) continue;
+      if (id !== undefined) seen.add(id);
+      items.push(item);
+    }
+    const next = parsePagination(headers.get("X-Pagination"))?.next_page;
+    if (!Number.isInteger(next) || next <= page) return items;
+    page = next;
+  }
+  // Never cut a list silently.
+  throw new Error(`${url.pathname} has more than ${MAX_PAGES} pages; only part of it could be shown.`);
+}
+
+function parsePagination(text) {
+  if (!text) return null;
+  try { return JSON.parse(text); } catch { return null; }
+}

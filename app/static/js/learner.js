@@ -1,5 +1,5 @@
 // The learner's pages: assignments, taking a quiz, review, practice, progress.
-import { ApiError, get, post, serverNow } from "./api.js";
+import { ApiError, get, getAll, post, serverNow } from "./api.js";
 import { barChart } from "./charts.js";
 import { describe, renderInputs, typeName } from "./questions.js";
 import { ItemSaver, track } from "./saving.js";
@@ -11,7 +11,7 @@ async function sourceText(id) {
   return sources.get(id);
 }
 async function firstSourceId() {
-  const list = await get("/api/sources");
+  const list = await get("/api/sources?page_size=1");
   return list.length ? list[0].id : null;
 }
 
@@ -26,7 +26,7 @@ export async function assignmentsView() {
     } catch (error) { showError(error); }
   } }, field("Join a class with its code", code), h("button", {}, "Join"));
 
-  const assignments = await get("/api/me/assignments?page_size=100");
+  const assignments = await getAll("/api/me/assignments");
   const rows = assignments.map((a) => {
     const actions = [];
     if (a.in_progress_attempt_id) {
@@ -241,7 +241,7 @@ export async function reviewView(attemptId) {
 }
 
 export async function practiceView() {
-  const banks = await get("/api/banks");
+  const banks = await getAll("/api/banks");
   const bank = h("select", {}, banks.map((b) => h("option", { value: b.id }, b.title)));
   const tag = h("input", { type: "text", placeholder: "any tag" });
   const area = h("div", { "aria-live": "polite" });

@@ -1,5 +1,5 @@
 // The teacher's pages: classes, the bank, building and assigning quizzes, their figures.
-import { get, post } from "./api.js";
+import { get, getAll, post } from "./api.js";
 import { barChart } from "./charts.js";
 import { typeName } from "./questions.js";
 import { announce, field, h, page, percent, showError } from "./ui.js";
@@ -15,7 +15,7 @@ export const REVEAL = {
 };
 
 export async function teacherHome() {
-  const [classes, quizzes] = await Promise.all([get("/api/classes?page_size=100"), get("/api/quizzes?page_size=100")]);
+  const [classes, quizzes] = await Promise.all([getAll("/api/classes"), getAll("/api/quizzes")]);
   const name = h("input", { type: "text", required: true, maxlength: "120" });
   const create = h("form", { class: "card row", onsubmit: async (event) => {
     event.preventDefault();
@@ -36,7 +36,7 @@ export async function teacherHome() {
 
 export async function classView(classId) {
   const [info, members, grid] = await Promise.all([
-    get(`/api/classes/${classId}`), get(`/api/classes/${classId}/members?page_size=100`),
+    get(`/api/classes/${classId}`), getAll(`/api/classes/${classId}/members`),
     get(`/api/classes/${classId}/progress`)]);
   const code = h("code", { class: "key", "data-join-code": "" }, info.join_code);
   page(info.name,
@@ -78,7 +78,7 @@ function filters(onChange) {
     field("Type", type), field("Tag", tag), field("Difficulty", difficulty), field("Text", text),
     h("button", {}, "Filter"));
   const query = () => {
-    const params = new URLSearchParams({ page_size: "100" });
+    const params = new URLSearchParams();
     if (type.value) params.set("type", type.value);
     if (tag.value) params.set("tag", tag.value);
     if (difficulty.value) params.set("difficulty", difficulty.value);
@@ -91,19 +91,21 @@ function filters(onChange) {
 export async function bankView() {
   const results = h("div");
   const { form, query } = filters(async (url) => {
-    try { results.replaceChildren(questionTable(await get(url), false)); } catch (error) { showError(error); }
+    try { results.replaceChildren(questionTable(await getAll(url), false)); } catch (error) { showError(error); }
   });
   page("The question bank", form, results);
-  results.replaceChildren(questionTable(await get(query()), false));
+  results.replaceChildren(questionTable(await getAll(query()), false));
 }
 
 export async function quizBuilder() {
-  const [banks, classes] = await Promise.all([get("/api/banks"), get("/api/classes?page_size=100")]);
+  const [banks, classes] = await Promise.all([getAll("/api/banks"), getAll("/api/classes")]);
   const picked = new Set();
   const results = h("div", { onchange: (e) => {
     if (e.target.type === "checkbox") e.target.checked ? picked.add(Number(e.target.value)) : picked.delete(Number(e.target.value));
   } });
-  const { form: filterForm, query } = filters(async (url) => results.replaceChildren(questionTable(await get(url), true)));
+  const { form: filterForm, query } = filters(async (url) => {
+    try { results.replaceChildren(questionTable(await getAll(url), true)); } catch (error) { showError(error); }
+  });
   const title = h("input", { type: "text", required: true, maxlength: "200" });
   const drawBank = h("select", {}, option("", "no draw"), banks.map((b) => option(b.id, b.title)));
   const drawTag = h("input", { type: "text" });
@@ -141,12 +143,12 @@ export async function quizBuilder() {
   field("Assign to class", classSelect),
   h("button", {}, "Create and assign"));
   page("Build a quiz", h("h2", {}, "Pick questions"), filterForm, results, h("h2", {}, "Quiz"), save);
-  results.replaceChildren(questionTable(await get(query()), true));
+  results.replaceChildren(questionTable(await getAll(query()), true));
 }
 
 export async function quizView(quizId) {
   const [quiz, stats, classes] = await Promise.all([
-    get(`/api/quizzes/${quizId}`), get(`/api/quizzes/${quizId}/statistics`), get("/api/classes?page_size=100")]);
+    get(`/api/quizzes/${quizId}`), get(`/api/quizzes/${quizId}/statistics`), getAll("/api/classes")]);
   const classSelect = h("select", {}, classes.map((c) => option(c.id, c.name)));
   const due = h("input", { type: "datetime-local" });
   const assign = h("form", { class: "card row", onsubmit: async (event) => {
