@@ -3,7 +3,7 @@ import { ApiError, get, getAll, post, serverNow } from "./api.js";
 import { barChart } from "./charts.js";
 import { describe, renderInputs, typeName } from "./questions.js";
 import { ItemSaver, track } from "./saving.js";
-import { announce, field, h, highlighted, page, percent, showError } from "./ui.js";
+import { announce, field, h, highlighted, page, percent, showError, table } from "./ui.js";
 
 const sources = new Map();
 async function sourceText(id) {
@@ -27,28 +27,32 @@ export async function assignmentsView() {
   } }, field("Join a class with its code", code), h("button", {}, "Join"));
 
   const assignments = await getAll("/api/me/assignments");
-  const rows = assignments.map((a) => {
-    const actions = [];
+  const actions = (a) => {
+    const list = [];
     if (a.in_progress_attempt_id) {
-      actions.push(h("a", { class: "button", href: `#/attempt/${a.in_progress_attempt_id}` }, "Resume"));
+      list.push(h("a", { class: "button", href: `#/attempt/${a.in_progress_attempt_id}` }, "Resume"));
     } else if (a.status !== "closed" && (a.attempts_left === null || a.attempts_left > 0)) {
-      actions.push(h("button", { type: "button", onclick: () => start(a.quiz.id) },
+      list.push(h("button", { type: "button", onclick: () => start(a.quiz.id) },
         a.attempts_used ? "Try again" : "Start"));
     }
     if (a.last_submitted_attempt_id) {
-      actions.push(" ", h("a", { href: `#/review/${a.last_submitted_attempt_id}` }, "Review"));
+      list.push(" ", h("a", { href: `#/review/${a.last_submitted_attempt_id}` }, "Review"));
     }
-    return h("tr", {},
-      h("td", {}, a.quiz.title), h("td", {}, a.class_name),
-      h("td", {}, a.due_at ? new Date(a.due_at).toLocaleString() : "–"),
-      h("td", {}, a.status.replace("_", " ")), h("td", {}, percent(a.grade)), h("td", {}, actions));
-  });
-  page("My quizzes", join,
-    assignments.length
-      ? h("table", {}, h("caption", { class: "visually-hidden" }, "Assigned quizzes"),
-        h("thead", {}, h("tr", {}, ["Quiz", "Class", "Due", "Status", "Grade", ""].map((t) => h("th", { scope: "col" }, t)))),
-        h("tbody", {}, rows))
-      : h("p", {}, "Nothing is assigned to you yet."));
+    return list;
+  };
+  page("My quizzes", join, table({
+    caption: "Assigned quizzes",
+    empty: "Nothing is assigned to you yet.",
+    rows: assignments,
+    columns: [
+      { label: "Quiz", cell: (a) => a.quiz.title },
+      { label: "Class", cell: (a) => a.class_name },
+      { label: "Due", cell: (a) => (a.due_at ? new Date(a.due_at).toLocaleString() : "–") },
+      { label: "Status", cell: (a) => a.status.replace("_", " ") },
+      { label: "Grade", cell: (a) => percent(a.grade) },
+      { label: "Actions", hideLabel: true, cell: actions },
+    ],
+  }));
 }
 
 async function start(quizId) {
@@ -296,8 +300,17 @@ export async function progressView() {
     h("h2", {}, "Quizzes"),
     h("ul", {}, progress.quizzes.map((q) => h("li", {}, `${q.title}: ${percent(q.grade)}`))),
     h("h2", {}, "Facts"),
-    h("table", {}, h("thead", {}, h("tr", {}, ["Fact", "Answered", "Accuracy", "Recall now", "Mastery", "Due"].map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", {}, progress.facts.map((f) => h("tr", {}, h("td", {}, f.statement), h("td", {}, f.mastery.answered),
-        h("td", {}, percent(100 * f.mastery.accuracy)), h("td", {}, percent(100 * f.mastery.retrievability)),
-        h("td", {}, percent(100 * f.mastery.mastery)), h("td", {}, f.due ? new Date(f.due).toLocaleDateString() : "–"))))));
+    table({
+      caption: "Mastery per fact",
+      empty: "Answer some questions to see your facts.",
+      rows: progress.facts,
+      columns: [
+        { label: "Fact", cell: (f) => f.statement },
+        { label: "Answered", cell: (f) => f.mastery.answered },
+        { label: "Accuracy", cell: (f) => percent(100 * f.mastery.accuracy) },
+        { label: "Recall now", cell: (f) => percent(100 * f.mastery.retrievability) },
+        { label: "Mastery", cell: (f) => percent(100 * f.mastery.mastery) },
+        { label: "Due", cell: (f) => (f.due ? new Date(f.due).toLocaleDateString() : "–") },
+      ],
+    }));
 }

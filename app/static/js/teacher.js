@@ -2,7 +2,7 @@
 import { get, getAll, post } from "./api.js";
 import { barChart } from "./charts.js";
 import { typeName } from "./questions.js";
-import { announce, field, h, page, percent, showError } from "./ui.js";
+import { announce, field, h, page, percent, plural, showError, table } from "./ui.js";
 
 const TYPES = ["single_choice", "multiple_choice", "true_false", "numeric", "short_text", "matching",
   "ordering", "cloze", "find_evidence"];
@@ -50,23 +50,36 @@ export async function classView(classId) {
     h("ul", {}, members.map((m) => h("li", {}, `${m.display_name} (${m.email})`))),
     h("h2", {}, "Grades and mastery"),
     h("p", {}, h("a", { href: `/api/classes/${classId}/gradebook.csv`, download: "" }, "Download the gradebook (CSV)")),
-    h("table", { "data-grid": "" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Learner"),
-        grid.quizzes.map((q) => h("th", { scope: "col" }, q.title)),
-        grid.tags.map((t) => h("th", { scope: "col" }, `${t} (accuracy)`)))),
-      h("tbody", {}, grid.learners.map((l) => h("tr", {}, h("th", { scope: "row" }, l.display_name),
-        grid.quizzes.map((q) => h("td", {}, percent(l.grades[q.id]))),
-        grid.tags.map((t) => h("td", {}, l.tags[t] ? percent(100 * l.tags[t].accuracy) : "–")))))));
+    table({
+      caption: `Grades and accuracy per tag in ${info.name}`,
+      attrs: { "data-grid": "" },
+      empty: "No learner has joined this class yet.",
+      rows: grid.learners,
+      columns: [
+        { label: "Learner", rowHeader: true, cell: (l) => l.display_name },
+        ...grid.quizzes.map((q) => ({ label: q.title, cell: (l) => percent(l.grades[q.id]) })),
+        ...grid.tags.map((t) => ({ label: `${t} (accuracy)`,
+          cell: (l) => (l.tags[t] ? percent(100 * l.tags[t].accuracy) : "–") })),
+      ],
+    }));
 }
 
 function questionTable(questions, selectable) {
-  return h("table", {}, h("thead", {}, h("tr", {},
-    selectable ? h("th", { scope: "col" }, "Pick") : null,
-    ["Prompt", "Type", "Difficulty", "Tags", "Answer key"].map((t) => h("th", { scope: "col" }, t)))),
-  h("tbody", {}, questions.map((q) => h("tr", {},
-    selectable ? h("td", {}, h("input", { type: "checkbox", value: q.id, "aria-label": `Pick: ${q.prompt}` })) : null,
-    h("td", {}, q.prompt), h("td", {}, typeName(q.type)), h("td", {}, q.difficulty), h("td", {}, q.tags.join(", ")),
-    h("td", {}, h("code", { class: "key" }, JSON.stringify(q.answer_key)))))));
+  return table({
+    caption: plural(questions.length, "question"),
+    showCaption: true,
+    empty: "No question matches these filters.",
+    rows: questions,
+    columns: [
+      ...(selectable ? [{ label: "Pick",
+        cell: (q) => h("input", { type: "checkbox", value: q.id, "aria-label": `Pick: ${q.prompt}` }) }] : []),
+      { label: "Prompt", cell: (q) => q.prompt },
+      { label: "Type", cell: (q) => typeName(q.type) },
+      { label: "Difficulty", cell: (q) => q.difficulty },
+      { label: "Tags", cell: (q) => q.tags.join(", ") },
+      { label: "Answer key", cell: (q) => h("code", { class: "key" }, JSON.stringify(q.answer_key)) },
+    ],
+  });
 }
 
 function filters(onChange) {
@@ -174,16 +187,29 @@ export async function quizView(quizId) {
       ? barChart({ title: "Facility per question", labels: stats.questions.map((q, i) => `Q${i + 1} ${typeName(q.type)}`),
         values: stats.questions.map((q) => Math.round(q.facility ?? 0)), unit: " %" })
       : h("p", {}, "No submitted attempts yet."),
-    h("table", {}, h("thead", {}, h("tr", {}, ["Question", "Facility", "SD", "Discrimination", "Mean time", "Options chosen"]
-      .map((t) => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, stats.questions.map((q) => h("tr", {}, h("td", {}, q.prompt), h("td", {}, percent(q.facility)),
-      h("td", {}, percent(q.sd)), h("td", {}, percent(q.discrimination)),
-      h("td", {}, q.mean_time_s === null ? "–" : `${q.mean_time_s} s`),
-      h("td", {}, q.options.map((o) => `${o.text}${o.correct ? " ✓" : ""}: ${o.count}`).join("; ")))))),
+    stats.questions.length ? table({
+      caption: "Item analysis per question",
+      empty: "No submitted attempts yet.",
+      rows: stats.questions,
+      columns: [
+        { label: "Question", cell: (q) => q.prompt },
+        { label: "Facility", cell: (q) => percent(q.facility) },
+        { label: "SD", cell: (q) => percent(q.sd) },
+        { label: "Discrimination", cell: (q) => percent(q.discrimination) },
+        { label: "Mean time", cell: (q) => (q.mean_time_s === null ? "–" : `${q.mean_time_s} s`) },
+        { label: "Options chosen",
+          cell: (q) => q.options.map((o) => `${o.text}${o.correct ? " ✓" : ""}: ${o.count}`).join("; ") },
+      ],
+    }) : null,
     h("h2", {}, "Facts the class gets wrong"),
-    h("table", {}, h("thead", {}, h("tr", {}, ["Fact", "Evidence", "Learners right"].map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", {}, [...stats.facts].sort((a, b) => (a.share_right ?? 0) - (b.share_right ?? 0)).map((f) =>
-        h("tr", {}, h("td", {}, f.statement), h("td", {}, h("q", {}, f.evidence_text)),
-          h("td", {}, `${f.learners_right} / ${f.learners}`))))));
+    table({
+      caption: "Facts, the least often right first",
+      empty: "No fact has been answered yet.",
+      rows: [...stats.facts].sort((a, b) => (a.share_right ?? 0) - (b.share_right ?? 0)),
+      columns: [
+        { label: "Fact", cell: (f) => f.statement },
+        { label: "Evidence", cell: (f) => h("q", {}, f.evidence_text) },
+        { label: "Learners right", cell: (f) => `${f.learners_right} / ${f.learners}` },
+      ],
+    }));
 }
-

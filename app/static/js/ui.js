@@ -59,3 +59,25 @@ export function highlighted(text, spans) {
 }
 
 export function percent(value) { return value === null || value === undefined ? "–" : `${Number(value).toFixed(1)} %`; }
+
+// A table from data, the one way the page draws tables: a caption (for screen readers only
+// unless `showCaption`), one header cell with scope="col" per column, one row per item, and
+// the `empty` paragraph instead of a table without rows. A table wider than the screen scrolls
+// in its own region (named by the caption, reachable with the keyboard), not the whole page.
+// columns: [{ label, cell: (row, index) => content, rowHeader?: the row's th, hideLabel?: bool }]
+export function table({ caption, columns, rows, empty, showCaption = false, attrs = {} }) {
+  if (!rows.length) return h("p", { class: "empty" }, empty || "Nothing to show yet.");
+  const head = (column) => h("th", { scope: "col" },
+    column.hideLabel ? h("span", { class: "visually-hidden" }, column.label) : column.label);
+  const cell = (column, row, index) => column.rowHeader
+    ? h("th", { scope: "row" }, column.cell(row, index))
+    : h("td", {}, column.cell(row, index));
+  const captionId = uid("caption");
+  return h("div", { class: "table-scroll", role: "region", tabindex: "0", "aria-labelledby": captionId },
+    h("table", attrs,
+      h("caption", { id: captionId, class: showCaption ? "caption" : "visually-hidden" }, caption),
+      h("thead", {}, h("tr", {}, columns.map(head))),
+      h("tbody", {}, rows.map((row, index) => h("tr", {}, columns.map((column) => cell(column, row, index)))))));
+}
+
+export const plural = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
