@@ -2,6 +2,7 @@
 import { ApiError, get, post, setCsrf } from "./api.js";
 import * as learner from "./learner.js";
 import * as teacher from "./teacher.js";
+import { loadTypes } from "./types.js";
 import { announce, field, h, page, showError } from "./ui.js";
 
 let user = null;
@@ -108,6 +109,9 @@ async function draw(current) {
   nav();
   showError(null);
   if (!user) { signIn(); return; }
+  // Every page names question types by the server's labels: load them before any page.
+  try { await loadTypes(); } catch (error) { showError(error); }
+  if (!current()) return; // another page was asked for meanwhile: draw that one instead
   const routes = user.role === "learner" ? learnerRoutes : teacherRoutes;
   for (const [pattern, view] of routes) {
     const match = hash.match(pattern);

@@ -1,8 +1,9 @@
 // The learner's pages: assignments, taking a quiz, review, practice, progress.
 import { ApiError, get, getAll, post, serverNow } from "./api.js";
 import { barChart } from "./charts.js";
-import { describe, renderInputs, typeName } from "./questions.js";
+import { describe, renderInputs } from "./questions.js";
 import { ItemSaver, track } from "./saving.js";
+import { typeLabel } from "./types.js";
 import { announce, field, h, highlighted, page, percent, showError, table } from "./ui.js";
 
 const sources = new Map();
@@ -153,7 +154,7 @@ export async function attemptView(attemptId) {
         } }, "Check answer"),
         h("span", { class: "muted" }, "You can check each answer once."))
       : null;
-    card.append(h("legend", {}, `Question ${index + 1} · ${typeName(item.type)}`),
+    card.append(h("legend", {}, `Question ${index + 1} · ${typeLabel(item.type)}`),
       h("p", {}, item.prompt), ...body, check || "", h("div", {}, status), result);
     if (item.result) result.replaceChildren(resultBlock(item.result, item, source, hidden));
     if (locked) lock(card, item.result, item);
@@ -238,7 +239,7 @@ export async function reviewView(attemptId) {
       ? h("p", { "data-reveal-note": "" }, `Your answers and whether they were right. ${revealWhen(review.reveal_answers)}`)
       : null,
     review.items.map((item, index) => h("section", { class: "card", "data-item": item.id },
-      h("h2", {}, `Question ${index + 1} · ${typeName(item.type)}`),
+      h("h2", {}, `Question ${index + 1} · ${typeLabel(item.type)}`),
       h("p", {}, item.prompt),
       h("p", {}, "Your answer: ", describe(item, item.response)),
       resultBlock(item.result, item, source))));
@@ -280,7 +281,7 @@ export async function practiceView() {
         } catch (error) { showError(error); }
       } }, "Check my answer");
       area.replaceChildren(held || "", h("fieldset", { class: "card", "data-type": q.type },
-        h("legend", {}, `${q.is_new ? "New fact" : "Review"} · ${typeName(q.type)}`),
+        h("legend", {}, `${q.is_new ? "New fact" : "Review"} · ${typeLabel(q.type)}`),
         h("p", {}, q.prompt), renderInputs(q, null, (r) => { answer = r; }, source)), check);
       area.querySelector("input, select, textarea, button")?.focus();
     } catch (error) { showError(error); }

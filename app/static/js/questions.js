@@ -1,19 +1,8 @@
-// One input per question type, each usable with the keyboard alone.
+// How the browser draws each question type (its inputs, each usable with the keyboard alone)
+// and writes a response in words. What the types are and what they are called comes from the
+// server (types.js); a type this page cannot draw says so instead of breaking.
+import { typeLabel } from "./types.js";
 import { h, uid } from "./ui.js";
-
-const TYPE_NAMES = {
-  single_choice: "Choose one",
-  multiple_choice: "Choose all that apply",
-  true_false: "True or false",
-  numeric: "A number",
-  short_text: "A short answer",
-  matching: "Match each statement",
-  ordering: "Put in order",
-  cloze: "Fill in the blanks",
-  find_evidence: "Find the evidence",
-};
-
-export const typeName = (type) => TYPE_NAMES[type] || type;
 
 // Every change is passed on at once; typed ones say so, and whoever saves them waits for a
 // pause in typing (onAnswer(response, { typing: true })).
@@ -152,19 +141,27 @@ function findEvidence(item, saved, onAnswer, source) {
     h("div", { class: "row" }, phrase, find), use, chosen];
 }
 
+const WIDGETS = {
+  single_choice: (item, saved, onAnswer) => choiceList(item, false, saved, onAnswer),
+  multiple_choice: (item, saved, onAnswer) => choiceList(item, true, saved, onAnswer),
+  true_false: (item, saved, onAnswer) => trueFalse(saved, onAnswer),
+  numeric: (item, saved, onAnswer) => numeric(item, saved, onAnswer),
+  short_text: (item, saved, onAnswer) => shortText(saved, onAnswer),
+  matching: (item, saved, onAnswer) => matching(item, saved, onAnswer),
+  ordering: (item, saved, onAnswer) => ordering(item, saved, onAnswer),
+  cloze: (item, saved, onAnswer) => cloze(item, saved, onAnswer),
+  find_evidence: (item, saved, onAnswer, source) => findEvidence(item, saved, onAnswer, source),
+};
+
+export const canDraw = (type) => Object.hasOwn(WIDGETS, type);
+
 export function renderInputs(item, saved, onAnswer, source) {
-  switch (item.type) {
-    case "single_choice": return choiceList(item, false, saved, onAnswer);
-    case "multiple_choice": return choiceList(item, true, saved, onAnswer);
-    case "true_false": return trueFalse(saved, onAnswer);
-    case "numeric": return numeric(item, saved, onAnswer);
-    case "short_text": return shortText(saved, onAnswer);
-    case "matching": return matching(item, saved, onAnswer);
-    case "ordering": return ordering(item, saved, onAnswer);
-    case "cloze": return cloze(item, saved, onAnswer);
-    case "find_evidence": return findEvidence(item, saved, onAnswer, source);
-    default: return [h("p", {}, `Unknown question type ${item.type}`)];
+  if (!canDraw(item.type)) {
+    return [h("p", { class: "bad", "data-unsupported": item.type },
+      `This question type (${typeLabel(item.type)}) is not supported by this page: `,
+      "this question cannot be answered here.")];
   }
+  return WIDGETS[item.type](item, saved, onAnswer, source);
 }
 
 // A readable form of a response (the learner's or the correct one) for the review.
@@ -183,6 +180,6 @@ export function describe(item, response) {
     case "ordering": return (response.order || []).map((id, i) => `${i + 1}. ${text(c.items, id)}`).join("  ");
     case "cloze": return (response.blanks || []).join(" | ");
     case "find_evidence": return `characters ${response.start}–${response.end}`;
-    default: return JSON.stringify(response);
+    default: return JSON.stringify(response); // a type this page cannot draw: the raw answer
   }
 }

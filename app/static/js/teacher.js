@@ -1,18 +1,23 @@
 // The teacher's pages: classes, the bank, building and assigning quizzes, their figures.
 import { get, getAll, post } from "./api.js";
 import { barChart } from "./charts.js";
-import { typeName } from "./questions.js";
+import { choices, labelOf } from "./enums.js";
+import { loadTypes, typeLabel } from "./types.js";
 import { announce, field, h, page, percent, plural, showError, table } from "./ui.js";
 
-const TYPES = ["single_choice", "multiple_choice", "true_false", "numeric", "short_text", "matching",
-  "ordering", "cloze", "find_evidence"];
 const option = (value, label = value) => h("option", { value }, label);
+// The page's words for the server's enum values (the values come from the server: enums.js).
+// The first of each is what a new quiz starts with.
+const GRADING = { highest: "highest", average: "average", first: "first", last: "last" };
+const FEEDBACK = { on_submit: "on submit", immediate: "immediate", after_close: "after close" };
 // When learners see the correct answers, explanations and evidence (once results show).
-export const REVEAL = {
+const REVEAL = {
   after_last_attempt: "When they have no attempts left or the quiz closes",
   after_each_attempt: "After each attempt, as soon as results show",
   after_close: "Only once the quiz closes",
 };
+const DIFFICULTY = { easy: "easy", medium: "medium", hard: "hard" };
+const options = (list) => list.map(({ value, label }) => option(value, label));
 
 export async function teacherHome() {
   const [classes, quizzes] = await Promise.all([getAll("/api/classes"), getAll("/api/quizzes")]);
@@ -74,18 +79,19 @@ function questionTable(questions, selectable) {
       ...(selectable ? [{ label: "Pick",
         cell: (q) => h("input", { type: "checkbox", value: q.id, "aria-label": `Pick: ${q.prompt}` }) }] : []),
       { label: "Prompt", cell: (q) => q.prompt },
-      { label: "Type", cell: (q) => typeName(q.type) },
-      { label: "Difficulty", cell: (q) => q.difficulty },
+      { label: "Type", cell: (q) => typeLabel(q.type) },
+      { label: "Difficulty", cell: (q) => labelOf(DIFFICULTY, q.difficulty) },
       { label: "Tags", cell: (q) => q.tags.join(", ") },
       { label: "Answer key", cell: (q) => h("code", { class: "key" }, JSON.stringify(q.answer_key)) },
     ],
   });
 }
 
-function filters(onChange) {
-  const type = h("select", {}, option("", "any type"), TYPES.map((t) => option(t, typeName(t))));
+async function filters(onChange) {
+  const [types, difficulties] = await Promise.all([loadTypes(), choices("difficulty", DIFFICULTY)]);
+  const type = h("select", {}, option("", "any type"), types.map((t) => option(t.type, t.label)));
   const tag = h("input", { type: "text" });
-  const difficulty = h("select", {}, option("", "any"), ["easy", "medium", "hard"].map((d) => option(d)));
+  const difficulty = h("select", {}, option("", "any"), options(difficulties));
   const text = h("input", { type: "search" });
   const form = h("form", { class: "card row", onsubmit: (e) => { e.preventDefault(); onChange(query()); } },
     field("Type", type), field("Tag", tag), field("Difficulty", difficulty), field("Text", text),
@@ -103,7 +109,7 @@ function filters(onChange) {
 
 export async function bankView() {
   const results = h("div");
-  const { form, query } = filters(async (url) => {
+  const { form, query } = await filters(async (url) => {
     try { results.replaceChildren(questionTable(await getAll(url), false)); } catch (error) { showError(error); }
   });
   page("The question bank", form, results);
@@ -111,12 +117,13 @@ export async function bankView() {
 }
 
 export async function quizBuilder() {
-  const [banks, classes] = await Promise.all([getAll("/api/banks"), getAll("/api/classes")]);
+  const [banks, classes, gradings, feedbacks, reveals] = await Promise.all([getAll("/api/banks"), getAll("/api/classes"),
+    choices("grading", GRADING), choices("feedback", FEEDBACK), choices("reveal_answers", REVEAL)]);
   const picked = new Set();
   const results = h("div", { onchange: (e) => {
     if (e.target.type === "checkbox") e.target.checked ? picked.add(Number(e.target.value)) : picked.delete(Number(e.target.value));
   } });
-  const { form: filterForm, query } = filters(async (url) => {
+  const { form: filterForm, query } = await filters(async (url) => {
     try { results.replaceChildren(questionTable(await getAll(url), true)); } catch (error) { showError(error); }
   });
   const title = h("input", { type: "text", required: true, maxlength: "200" });
@@ -125,9 +132,9 @@ export async function quizBuilder() {
   const drawCount = h("input", { type: "number", min: "1", value: "5" });
   const timeLimit = h("input", { type: "number", min: "1", placeholder: "none" });
   const attempts = h("input", { type: "number", min: "1", placeholder: "unlimited" });
-  const grading = h("select", {}, ["highest", "average", "first", "last"].map((g) => option(g)));
-  const feedback = h("select", {}, ["on_submit", "immediate", "after_close"].map((f) => option(f, f.replace("_", " "))));
-  const reveal = h("select", {}, Object.entries(REVEAL).map(([value, label]) => option(value, label)));
+  const grading = h("select", {}, options(gradings));
+  const feedback = h("select", {}, options(feedbacks));
+  const reveal = h("select", {}, options(reveals));
   const closes = h("input", { type: "datetime-local" });
   const shuffle = h("input", { type: "checkbox" });
   const classSelect = h("select", {}, classes.map((c) => option(c.id, c.name)));
@@ -174,7 +181,7 @@ export async function quizView(quizId) {
   } }, field("Assign to class", classSelect), field("Due", due), h("button", {}, "Assign"));
   const bands = stats.quiz.histogram.map((_, i) => `${i * 10}–${i === 9 ? 100 : i * 10 + 9} %`);
   page(quiz.title,
-    h("p", {}, `Grading: ${quiz.grading} · feedback: ${quiz.feedback.replace("_", " ")} · `,
+    h("p", {}, `Grading: ${labelOf(GRADING, quiz.grading)} · feedback: ${labelOf(FEEDBACK, quiz.feedback)} · `,
       quiz.reveal_answers ? `correct answers shown: ${REVEAL[quiz.reveal_answers]?.toLowerCase() ?? quiz.reveal_answers} · ` : "",
       `${quiz.questions.length} fixed question(s), ${quiz.draw.length} draw rule(s)`),
     assign,
@@ -184,7 +191,7 @@ export async function quizView(quizId) {
     barChart({ title: "Scores (attempts per band)", labels: bands, values: stats.quiz.histogram,
       max: Math.max(1, ...stats.quiz.histogram) }),
     stats.questions.length
-      ? barChart({ title: "Facility per question", labels: stats.questions.map((q, i) => `Q${i + 1} ${typeName(q.type)}`),
+      ? barChart({ title: "Facility per question", labels: stats.questions.map((q, i) => `Q${i + 1} ${typeLabel(q.type)}`),
         values: stats.questions.map((q) => Math.round(q.facility ?? 0)), unit: " %" })
       : h("p", {}, "No submitted attempts yet."),
     stats.questions.length ? table({
