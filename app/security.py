@@ -109,9 +109,15 @@ def refuse_oversized_body() -> None:
         raise PayloadTooLargeError(f"The request body is larger than {limit:,} bytes.")
 
 
+# The same for everyone and changed only by a deploy: the page may keep them a few minutes.
+SHARED_DOCUMENTS = frozenset({"api-docs.openapi_json", "question_types.list_question_types"})
+
+
 def security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if request.path.startswith("/api/") and not request.path.startswith("/api/docs"):
+    if request.endpoint in SHARED_DOCUMENTS and response.status_code == 200:
+        response.headers.setdefault("Cache-Control", "public, max-age=300")
+    elif request.path.startswith("/api/") and not request.path.startswith("/api/docs"):
         # Answers hold keys, scores and tokens: no cache, shared or private, keeps them.
         response.headers.setdefault("Cache-Control", "no-store")
     if current_app.config["ENV_NAME"] == "production":

@@ -396,3 +396,9 @@ def test_passwords_never_reach_a_response_or_a_log_line(
     )
     for text in [*bodies, logged]:
         assert password not in text
+
+
+def test_only_the_shared_documents_may_be_cached(client: Any) -> None:
+    for path in ("/api/openapi.json", "/api/question-types"):
+        assert client.get(path).headers["Cache-Control"] == "public, max-age=300"
+    assert client.get("/api/sources").headers["Cache-Control"] == "no-store"
