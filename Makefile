@@ -25,10 +25,15 @@ run: $(STAMP)
 	$(FLASK) demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# The whole suite; PostgreSQL tests run when TEST_DATABASE_URL is set.
+# The whole suite; PostgreSQL tests run when TEST_DATABASE_URL is set. TEST_WORKERS pytest-xdist
+# workers (`--dist loadgroup`: the Schemathesis runs stay on one worker, the browser tests on
+# another); one more than this 2-core machine has cores, since the tests wait on PostgreSQL,
+# gunicorn and Chromium as much as they compute. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 3
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
+# ruff is pinned in pyproject.toml's dev extras, so a new ruff release cannot fail CI.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -73,6 +73,7 @@ def run_together(*calls: Any) -> list[Any]:
     return results
 
 
+@pytest.mark.commits
 def test_simultaneous_starts_at_the_limit_make_one_attempt(
     postgres_only: None, app: Any, teacher: Any, learner: Any, loaded_bank: Any, db: Any
 ) -> None:
@@ -88,6 +89,7 @@ def test_simultaneous_starts_at_the_limit_make_one_attempt(
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
 
 
+@pytest.mark.commits
 def test_simultaneous_starts_never_exceed_the_attempt_limit(
     postgres_only: None, app: Any, teacher: Any, learner: Any, loaded_bank: Any, db: Any
 ) -> None:
@@ -103,6 +105,7 @@ def test_simultaneous_starts_never_exceed_the_attempt_limit(
     assert numbers == [1, 2]
 
 
+@pytest.mark.commits
 def test_fifty_simultaneous_submits_score_once(
     postgres_only: None, app: Any, teacher: Any, learner: Any, loaded_bank: Any, db: Any
 ) -> None:
@@ -188,6 +191,7 @@ def race_save_against_submit(
     return acked, len(refused), done
 
 
+@pytest.mark.commits
 def test_a_save_racing_a_submit_is_graded_or_refused_never_lost(
     postgres_only: None, app: Any, teacher: Any, learner: Any, loaded_bank: Any, db: Any
 ) -> None:

@@ -342,6 +342,7 @@ def test_overdue_attempts_are_graded_wherever_results_are_read(
     assert all(row["grades"][str(quiz_id)] is not None for row in grid["learners"])
 
 
+@pytest.mark.commits
 def test_the_close_overdue_command_grades_every_overdue_attempt(
     app: Any, teacher: Any, learner: Any, nine: list[dict[str, Any]], clock: Any, db: Any
 ) -> None:
@@ -480,6 +481,7 @@ def test_a_malformed_response_is_a_422_that_says_what_was_expected(
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
 
 
+@pytest.mark.commits
 def test_a_saved_answer_is_committed_at_once(
     teacher: Any, learner: Any, nine: list[dict[str, Any]], clock: Any, db: Any
 ) -> None:

@@ -7,6 +7,7 @@ who owns the class or question in the path (or any teacher where nothing is owne
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,10 +106,14 @@ MATRIX = [
 ]
 
 
-@pytest.fixture
-def world(sign_up: Any, loaded_bank: Any) -> dict[str, Any]:
-    owner, other = sign_up("teacher", "owner"), sign_up("teacher", "other")
-    learner, member = sign_up("learner", "learner"), sign_up("learner", "member")
+@pytest.fixture(scope="module")
+def built_world(app: Any, module_db: None, make_actor: Any) -> dict[str, Any]:
+    """One world per database for the whole matrix, in the module's transaction."""
+    owner, other = make_actor(app, "teacher", "owner"), make_actor(app, "teacher", "other")
+    learner, member = (
+        make_actor(app, "learner", "learner"),
+        make_actor(app, "learner", "member"),
+    )
     school_class = owner.post("/api/classes", json={"name": "7B"}).get_json()
     member.post("/api/classes/join", json={"join_code": school_class["join_code"]})
     own_question = owner.post("/api/questions", json=NEW_QUESTION).get_json()
@@ -138,6 +143,17 @@ def world(sign_up: Any, loaded_bank: Any) -> dict[str, Any]:
             "token": token["id"],
         },
     }
+
+
+@pytest.fixture
+def world(built_world: dict[str, Any], db: Any) -> Iterator[dict[str, Any]]:
+    """The module's world as built: each row runs in a SAVEPOINT rolled back after it, and
+    the cookies a row changed (logout, password change) are put back."""
+    jars = {who: dict(actor.client._cookies) for who, actor in built_world["people"].items()}
+    yield built_world
+    for who, actor in built_world["people"].items():
+        actor.client._cookies.clear()
+        actor.client._cookies.update(jars[who])
 
 
 def fill(template: Any, ids: dict[str, Any]) -> Any:

@@ -6,11 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
 from app.domain.question_types import QUESTION_TYPES
 from app.models import Fact, Question, QuestionVersion, Source
+
+# The commands run on an empty database (or load it themselves) and commit.
+pytestmark = pytest.mark.commits
 
 SLUG = "rfa-nk-russia-treaty-2024"
 

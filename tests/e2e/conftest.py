@@ -4,6 +4,7 @@ Playwright. Without /usr/bin/chromium the browser tests are skipped (failed unde
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,17 +49,31 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture
-def live_app(tmp_path: Path, catalog: Any) -> Iterator[Flask]:
-    app = create_app(
-        {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e2e.sqlite3"}
-    )
+@pytest.fixture(scope="session")
+def e2e_database(tmp_path_factory: pytest.TempPathFactory, catalog: Any) -> Path:
+    """A SQLite file migrated and loaded with the article's bank, once per session: each test
+    gets a copy of it."""
+    path = tmp_path_factory.mktemp("e2e-template") / "e2e.sqlite3"
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
         upgrade()
         load_catalog(db.session, catalog)
-        db.session.commit()
+        db.session.commit()  # services flush; whoever calls one commits
         db.session.remove()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def live_app(tmp_path: Path, e2e_database: Path) -> Iterator[Flask]:
+    """The app on a fresh copy of the loaded database."""
+    shutil.copyfile(e2e_database, tmp_path / "e2e.sqlite3")
+    app = create_app(
+        {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e2e.sqlite3"}
+    )
     yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
