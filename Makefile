@@ -33,10 +33,13 @@ TEST_WORKERS ?= 3
 test: $(STAMP)
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-# ruff is pinned in pyproject.toml's dev extras, so a new ruff release cannot fail CI.
+# ruff and import-linter are pinned in pyproject.toml's dev extras, so a new release cannot
+# fail CI. The import-linter contract ([tool.importlinter]): api and cli above services and
+# content, above domain, no arrows back.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
