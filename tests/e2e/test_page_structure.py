@@ -85,6 +85,31 @@ def test_the_bank_shows_every_question_across_pages(
     expect(bank.locator("tbody tr")).to_have_count(matching)
 
 
+def test_a_filter_given_while_the_bank_loads_is_not_overwritten_by_the_first_load(
+    live_app: Flask, live_url: str, new_page: Any
+) -> None:
+    """The bank's first, unfiltered load (two pages) may answer after a filter the teacher
+    gave meanwhile: the filtered list must stay (a race seen in CI)."""
+    teacher = ApiUser(live_app, "teacher", "teacher")
+    page = new_page()
+    sign_in(page, live_url, teacher.email, PASSWORD)
+
+    def slow_unfiltered(route: Any) -> None:
+        if "type=" not in route.request.url:
+            page.wait_for_timeout(1500)
+        route.continue_()
+
+    page.route(QUESTIONS, slow_unfiltered)
+    page.goto(f"{live_url}/#/bank")
+    page.get_by_label("Type").select_option("ordering")
+    page.get_by_role("button", name="Filter").click()
+    ordering = count(teacher, "/api/questions?type=ordering&page_size=1")
+    caption = page.locator("main table caption")
+    expect(caption).to_have_text(f"{ordering} questions")
+    page.wait_for_timeout(3500)  # the slow first load has answered by now
+    expect(caption).to_have_text(f"{ordering} questions")
+
+
 def test_type_labels_and_the_type_filter_come_from_the_server(
     live_app: Flask, live_url: str, new_page: Any
 ) -> None:

@@ -107,13 +107,25 @@ async function filters(onChange) {
   return { form, query };
 }
 
+// Shows the questions of the latest filter asked for: a slower, earlier load (the page's
+// first, unfiltered one) never overwrites the answer to a filter given meanwhile.
+function questionLoader(results, selectable) {
+  let latest = 0;
+  return async (url) => {
+    const mine = ++latest;
+    try {
+      const questions = await getAll(url);
+      if (mine === latest) results.replaceChildren(questionTable(questions, selectable));
+    } catch (error) { if (mine === latest) showError(error); }
+  };
+}
+
 export async function bankView() {
   const results = h("div");
-  const { form, query } = await filters(async (url) => {
-    try { results.replaceChildren(questionTable(await getAll(url), false)); } catch (error) { showError(error); }
-  });
+  const show = questionLoader(results, false);
+  const { form, query } = await filters(show);
   page("The question bank", form, results);
-  results.replaceChildren(questionTable(await getAll(query()), false));
+  await show(query());
 }
 
 export async function quizBuilder() {
@@ -123,9 +135,8 @@ export async function quizBuilder() {
   const results = h("div", { onchange: (e) => {
     if (e.target.type === "checkbox") e.target.checked ? picked.add(Number(e.target.value)) : picked.delete(Number(e.target.value));
   } });
-  const { form: filterForm, query } = await filters(async (url) => {
-    try { results.replaceChildren(questionTable(await getAll(url), true)); } catch (error) { showError(error); }
-  });
+  const show = questionLoader(results, true);
+  const { form: filterForm, query } = await filters(show);
   const title = h("input", { type: "text", required: true, maxlength: "200" });
   const drawBank = h("select", {}, option("", "no draw"), banks.map((b) => option(b.id, b.title)));
   const drawTag = h("input", { type: "text" });
@@ -163,7 +174,7 @@ export async function quizBuilder() {
   field("Assign to class", classSelect),
   h("button", {}, "Create and assign"));
   page("Build a quiz", h("h2", {}, "Pick questions"), filterForm, results, h("h2", {}, "Quiz"), save);
-  results.replaceChildren(questionTable(await getAll(query()), true));
+  await show(query());
 }
 
 export async function quizView(quizId) {
