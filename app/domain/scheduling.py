@@ -20,6 +20,10 @@ from datetime import datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
 
+# fsrs makes up a card_id from the clock, sleeping 1 ms each time, when given none; a card
+# here is identified by (learner, fact) in the database, so the id fsrs keeps is never read.
+UNUSED_CARD_ID = 0
+
 FAST_ANSWER = timedelta(seconds=15)
 SCHEDULER = Scheduler(enable_fuzzing=False)
 
@@ -47,6 +51,7 @@ class CardState:
 
     def to_card(self) -> Card:
         return Card(
+            card_id=UNUSED_CARD_ID,
             state=State(self.state),
             step=self.step,
             stability=self.stability,
@@ -68,7 +73,7 @@ class CardState:
 
 
 def new_card(now: datetime) -> CardState:
-    return CardState.from_card(Card(due=now))
+    return CardState.from_card(Card(card_id=UNUSED_CARD_ID, due=now))
 
 
 def review(card: CardState, rating: Rating, at: datetime) -> CardState:
