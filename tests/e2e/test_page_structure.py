@@ -52,10 +52,28 @@ def count(teacher: ApiUser, path: str) -> int:
     return int(json.loads(response.headers["X-Pagination"])["total"])
 
 
+def questions_caption(total: int) -> str:
+    return f"{total} question" if total == 1 else f"{total} questions"
+
+
 def test_the_bank_shows_every_question_across_pages(
     live_app: Flask, live_url: str, new_page: Any
 ) -> None:
     teacher = ApiUser(live_app, "teacher", "teacher")
+    # More than one page of 100 (the server's largest), whatever the bank holds: the teacher's
+    # own questions make up the rest.
+    for number in range(count(teacher, "/api/questions?page_size=1"), 130):
+        teacher.post(
+            "/api/questions",
+            {
+                "type": "true_false",
+                "prompt": f"Filler {number}: the article reports a treaty.",
+                "answer": True,
+                "tags": ["background"],
+                "difficulty": "easy",
+                "explanation": "It does.",
+            },
+        )
     total = count(teacher, "/api/questions?page_size=1")
     assert total > 100, "the bank must need more than one page of 100 for this test to mean much"
     last = last_question(teacher, total)
@@ -67,7 +85,7 @@ def test_the_bank_shows_every_question_across_pages(
     page.goto(f"{live_url}/#/bank")
     bank = page.locator("main table")
     expect(bank.locator("tbody tr")).to_have_count(total)
-    expect(bank.locator("caption")).to_have_text(f"{total} questions")
+    expect(bank.locator("caption")).to_have_text(questions_caption(total))
     # The last question of the last page is on the page.
     expect(bank.locator("tbody tr").filter(has_text=last["prompt"]).first).to_be_visible()
     # Page after page of 100 (the server's largest), each asked once.
@@ -81,7 +99,7 @@ def test_the_bank_shows_every_question_across_pages(
     page.get_by_label("Type").select_option("find_evidence")
     page.get_by_role("button", name="Filter").click()
     matching = count(teacher, "/api/questions?type=find_evidence&page_size=1")
-    expect(bank.locator("caption")).to_have_text(f"{matching} questions")
+    expect(bank.locator("caption")).to_have_text(questions_caption(matching))
     expect(bank.locator("tbody tr")).to_have_count(matching)
 
 
@@ -105,9 +123,9 @@ def test_a_filter_given_while_the_bank_loads_is_not_overwritten_by_the_first_loa
     page.get_by_role("button", name="Filter").click()
     ordering = count(teacher, "/api/questions?type=ordering&page_size=1")
     caption = page.locator("main table caption")
-    expect(caption).to_have_text(f"{ordering} questions")
+    expect(caption).to_have_text(questions_caption(ordering))
     page.wait_for_timeout(3500)  # the slow first load has answered by now
-    expect(caption).to_have_text(f"{ordering} questions")
+    expect(caption).to_have_text(questions_caption(ordering))
 
 
 def test_type_labels_and_the_type_filter_come_from_the_server(
