@@ -21,6 +21,7 @@ from app.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "e2e-long-password"
+PHONE = {"width": 390, "height": 844}
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
@@ -117,6 +118,22 @@ def screenshot_of(element: Any, name: str) -> None:
     element.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
+def fits_a_phone(page: Any, name: str, heading: str | None = None) -> None:
+    """At 390 px nothing is wider than the screen (the article scrolls inside its box). With
+    `heading`, the page is loaded again at that width first, as a phone would draw it."""
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    if heading:
+        page.reload()
+        page.get_by_role("heading", name=heading).wait_for()
+    page.locator("main").wait_for()
+    # Two frames: the boxes have scrolled to what they show first, and are painted.
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    screenshot(page, name)
+    page.set_viewport_size(size)
+
+
 def assert_accessible(page: Any, name: str) -> None:
     """axe-core finds no serious or critical violation on the page as it is."""
     page.add_script_tag(path=str(AXE))
@@ -173,7 +190,8 @@ class ApiUser:
 
 
 def questions_of_types(teacher: ApiUser, types: Any) -> list[int]:
-    """One question id per type, no two testing the same fact (an attempt asks each fact once)."""
+    """One question id per type, no two testing the same fact (an attempt asks each fact once).
+    A find-the-evidence question the bank lacks is written through the teachers' API."""
     seen: set[str] = set()
     chosen: dict[str, int] = {}
     # The types whose questions test several facts at once pick first.
@@ -185,5 +203,55 @@ def questions_of_types(teacher: ApiUser, types: Any) -> list[int]:
                 chosen[kind] = question["id"]
                 break
         else:
-            raise AssertionError(f"no {kind} question on facts not asked yet")
+            if kind != "find_evidence":
+                raise AssertionError(f"no {kind} question on facts not asked yet")
+            fact = next(f for f, _ in facts_in_sentences(teacher) if f["slug"] not in seen)
+            seen.add(fact["slug"])
+            chosen[kind] = find_evidence_question(teacher, [fact])["id"]
     return [chosen[kind] for kind in types]
+
+
+def facts_in_sentences(teacher: ApiUser, source_id: int = 1) -> list[tuple[dict[str, Any], int]]:
+    """The source's facts whose evidence lies in one sentence, each with that sentence's index,
+    in the source's order."""
+    sentences = teacher.get(f"/api/sources/{source_id}")["sentences"]
+    found = []
+    for fact in teacher.get(f"/api/sources/{source_id}/facts?page_size=100"):
+        start, end = fact["evidence_start"], fact["evidence_end"]
+        inside = [i for i, s in enumerate(sentences) if s["start"] < end and start < s["end"]]
+        if len(inside) == 1:
+            found.append((fact, inside[0]))
+    return found
+
+
+def find_evidence_question(
+    teacher: ApiUser, facts: list[dict[str, Any]], prompt: str | None = None
+) -> dict[str, Any]:
+    """A find-the-evidence question of the teacher's own on these facts: its key is the
+    sentences that hold their evidence."""
+    claim = " ".join(f["statement"] for f in facts)
+    return teacher.post(
+        "/api/questions",
+        {
+            "type": "find_evidence",
+            "prompt": prompt
+            or f"Select the sentence or sentences of the article that show this: {claim}",
+            "facts": [f["id"] for f in facts],
+            "tags": ["background"],
+            "difficulty": "easy",
+            "explanation": "The article says so in these words.",
+        },
+    )
+
+
+def select_sentences(page: Any, card: Any, wanted: list[int]) -> None:
+    """Toggle these sentences (API indices) of a find-the-evidence item with the keyboard
+    alone: the article's one Tab stop, the arrow keys to each sentence, Space."""
+    card.locator("[data-sentence-picker] input[tabindex='0']").focus()
+    for index in sorted(wanted):
+        here = int(page.evaluate("document.activeElement.value"))
+        for _ in range(abs(index - here)):
+            page.keyboard.press("ArrowDown" if index > here else "ArrowUp")
+        name = page.evaluate("document.activeElement.getAttribute('aria-label')")
+        assert name.startswith(f"Sentence {index + 1}: "), name
+        page.keyboard.press("Space")

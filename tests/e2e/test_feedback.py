@@ -39,7 +39,7 @@ class Setup:
 
 
 def expect_locked(card: Any) -> None:
-    """Every control of the item is disabled (the card is a disabled fieldset)."""
+    """Every control of the item is disabled."""
     expect(card).to_have_attribute("data-locked", "")
     expect(card.locator("input, select, textarea, button").first).to_be_disabled()
     expect(card.locator(":is(input, select, textarea, button):enabled")).to_have_count(0)

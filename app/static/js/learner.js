@@ -1,19 +1,37 @@
 // The learner's pages: assignments, taking a quiz, review, practice, progress.
 import { ApiError, get, getAll, post, serverNow } from "./api.js";
 import { barChart } from "./charts.js";
-import { describe, renderInputs } from "./questions.js";
+import { articleOf, markedArticle, sentencesOfSpan } from "./evidence.js";
+import { asksForPassage, describe, renderInputs } from "./questions.js";
 import { ItemSaver, track } from "./saving.js";
 import { typeLabel } from "./types.js";
 import { announce, field, h, highlighted, page, percent, showError, table } from "./ui.js";
 
-const sources = new Map();
-async function sourceText(id) {
-  if (!sources.has(id)) sources.set(id, (await get(`/api/sources/${id}`)).text);
-  return sources.get(id);
+// Sources as articles (their text and sentences), each loaded once.
+const articles = new Map();
+function loadArticle(id) {
+  if (!articles.has(id)) {
+    articles.set(id, get(`/api/sources/${id}`).then(articleOf, (error) => { articles.delete(id); throw error; }));
+  }
+  return articles.get(id);
 }
 async function firstSourceId() {
   const list = await get("/api/sources?page_size=1");
   return list.length ? list[0].id : null;
+}
+// The source an item is about: a find-the-evidence item names it, others through their evidence.
+const sourceIdOf = (item) => item.content?.source_id ?? item.result?.evidence?.find((e) => e.source_id)?.source_id;
+
+// The articles the items are about, loaded at once; `of(item)` picks an item's (the first
+// source when the item names none: its evidence, once shown, is in it).
+async function articlesFor(items) {
+  const ids = new Set(items.map(sourceIdOf).filter((id) => id !== undefined && id !== null));
+  const fallback = await firstSourceId();
+  if (fallback !== null) ids.add(fallback);
+  const loaded = new Map(await Promise.all([...ids].map(async (id) => [id, await loadArticle(id)])));
+  return {
+    of: (item, result = item.result) => loaded.get(sourceIdOf({ ...item, result })) ?? loaded.get(fallback) ?? null,
+  };
 }
 
 export async function assignmentsView() {
@@ -72,28 +90,51 @@ export function revealWhen(reveal) {
   }
 }
 
+// Where the article says it, for a find-the-evidence item answered by sentences: the key's
+// sentences (once revealed) and the learner's marked in the article.
+function sentencesInArticle(result, response, article) {
+  const evidence = result.evidence || [];
+  const key = Array.isArray(result.correct_answer?.sentences) ? result.correct_answer.sentences
+    : evidence.length ? [...new Set(evidence.flatMap((e) => sentencesOfSpan(e, article)))] : null;
+  const chosen = Array.isArray(response?.sentences) ? response.sentences : [];
+  if (!key && !chosen.length) return null;
+  const right = new Map((result.detail || []).filter((d) => Number.isInteger(d.sentence))
+    .map((d) => [d.sentence, Boolean(d.correct)]));
+  return h("details", { open: true, "data-evidence": "" },
+    h("summary", {}, key ? "Where the article says it" : "Your selection in the article"),
+    h("p", { class: "muted legend" }, key
+      ? "Marked: the sentences that show it (evidence) and the ones you selected (your choice)."
+      : "Marked: the sentences you selected."),
+    markedArticle(article, { key, chosen, right }));
+}
+
 // An item's result. Its correct answer, explanation and evidence are null until the quiz
 // reveals them; `hidden` is what to say then (null: said once elsewhere on the page).
-function resultBlock(result, item, source, hidden = null) {
+// `response` is the answer it is the result of.
+function resultBlock(result, item, article, hidden = null, response = null) {
   if (!result) return h("div");
   const evidence = result.evidence || [];
+  const bySentence = item.type === "find_evidence" && !asksForPassage(item) &&
+    !(result.correct_answer && "start" in result.correct_answer);
   const spans = evidence.map((e) => ({ start: e.start, end: e.end }));
+  let where = evidence.map((e) => h("blockquote", {}, e.text));
+  if (bySentence && article) where = sentencesInArticle(result, response, article) ?? where;
+  else if (evidence.length && article) {
+    where = h("details", { open: true }, h("summary", {}, "Where the article says it"), highlighted(article.text, spans));
+  }
   return h("div", { class: "result" },
     h("p", { class: result.correct ? "ok" : "bad" },
       result.correct ? "Correct" : `Not quite: ${result.score} of ${result.points} point(s)`),
-    result.correct_answer ? h("p", {}, "Correct answer: ", describe(item, result.correct_answer)) : null,
+    result.correct_answer ? h("p", {}, "Correct answer: ", describe(item, result.correct_answer, article)) : null,
     result.explanation ? h("p", {}, result.explanation) : null,
-    evidence.length && source
-      ? h("details", { open: true }, h("summary", {}, "Where the article says it"), highlighted(source, spans))
-      : evidence.map((e) => h("blockquote", {}, e.text)),
+    where,
     !result.correct_answer && hidden ? h("p", { class: "muted", "data-reveal-note": "" }, hidden) : null);
 }
 
 export async function attemptView(attemptId) {
   const attempt = await get(`/api/attempts/${attemptId}`);
   if (attempt.state === "submitted") { location.hash = `#/result/${attempt.id}`; return; }
-  const sourceId = attempt.items.find((i) => i.type === "find_evidence")?.content.source_id ?? await firstSourceId();
-  const source = sourceId ? await sourceText(sourceId) : "";
+  const sources = await articlesFor(attempt.items);
   const timer = h("p", { class: "timer", role: "timer", "aria-live": "off" });
   if (attempt.deadline) {
     const deadline = new Date(attempt.deadline);
@@ -113,11 +154,17 @@ export async function attemptView(attemptId) {
   const savers = [];
   const cards = [];
 
-  const lock = (card, result, item) => {
-    card.disabled = true;
+  // Its controls are disabled one by one, not by disabling the fieldset: what the result
+  // adds (the article's box, its details) stays reachable with the keyboard.
+  const lock = (card, result, item, response) => {
+    for (const control of card.querySelectorAll("input, select, textarea, button")) control.disabled = true;
     card.dataset.locked = "";
     card.querySelector("[data-check]")?.remove();
-    card.querySelector("[data-result]").replaceChildren(resultBlock(result, item, source, hidden));
+    card.querySelector("[data-clear]")?.remove();
+    // The article's box still scrolls with the keyboard once its sentences are disabled.
+    card.querySelector(".sentences")?.setAttribute("tabindex", "0");
+    card.querySelector("[data-result]").replaceChildren(resultBlock(result, item, sources.of(item, result), hidden,
+      response));
   };
 
   // The server already holds a checked answer for this item: show it as the server has it.
@@ -138,14 +185,17 @@ export async function attemptView(attemptId) {
     const result = h("div", { "data-result": "" });
     const card = h("fieldset", { class: "card", "data-type": item.type, "data-item": item.id });
     const saver = new ItemSaver({ attemptId: attempt.id, itemId: item.id, number: index + 1, status, check: checking,
-      onResult: (r) => {
-        if (checking) { lock(card, r, item); announce(`Question ${index + 1}: ${r.correct ? "correct" : "not quite"}.`); }
-        else result.replaceChildren(resultBlock(r, item, source, hidden));
+      held: Boolean(item.response),
+      onResult: (r, response) => {
+        if (checking) {
+          lock(card, r, item, response);
+          announce(`Question ${index + 1}: ${r.correct ? "correct" : "not quite"}.`);
+        } else result.replaceChildren(resultBlock(r, item, sources.of(item, r), hidden, response));
       },
       onLocked: () => { reload(index).catch(showError); } });
     saver.locked = locked;
     savers[index] = saver;
-    const body = renderInputs(item, item.response, (response, how) => saver.answer(response, how), source);
+    const body = renderInputs(item, item.response, (response, how) => saver.answer(response, how), sources.of(item));
     const check = checking && !locked
       ? h("div", { class: "row check", "data-check": "" },
         h("button", { type: "button", class: "secondary", onclick: async () => {
@@ -156,8 +206,8 @@ export async function attemptView(attemptId) {
       : null;
     card.append(h("legend", {}, `Question ${index + 1} · ${typeLabel(item.type)}`),
       h("p", {}, item.prompt), ...body, check || "", h("div", {}, status), result);
-    if (item.result) result.replaceChildren(resultBlock(item.result, item, source, hidden));
-    if (locked) lock(card, item.result, item);
+    if (item.result) result.replaceChildren(resultBlock(item.result, item, sources.of(item), hidden, item.response));
+    if (locked) lock(card, item.result, item, item.response);
     return card;
   }
 
@@ -231,8 +281,7 @@ export async function reviewView(attemptId) {
     if (error instanceof ApiError && error.status === 409) { page("Review", h("p", {}, error.message)); return; }
     throw error;
   }
-  const sourceId = review.items.flatMap((i) => i.result?.evidence || [])[0]?.source_id;
-  const source = sourceId ? await sourceText(sourceId) : "";
+  const sources = await articlesFor(review.items);
   page(`Review: ${review.quiz_title}`,
     h("p", { class: "score" }, `Score: ${review.score} / ${review.max_score}`),
     review.answers_revealed === false
@@ -241,8 +290,8 @@ export async function reviewView(attemptId) {
     review.items.map((item, index) => h("section", { class: "card", "data-item": item.id },
       h("h2", {}, `Question ${index + 1} · ${typeLabel(item.type)}`),
       h("p", {}, item.prompt),
-      h("p", {}, "Your answer: ", describe(item, item.response)),
-      resultBlock(item.result, item, source))));
+      h("p", {}, "Your answer: ", describe(item, item.response, sources.of(item))),
+      resultBlock(item.result, item, sources.of(item), null, item.response))));
 }
 
 export async function practiceView() {
@@ -267,14 +316,15 @@ export async function practiceView() {
         return;
       }
       const q = { ...step.question };
-      const source = q.content.source_id ? await sourceText(q.content.source_id) : await sourceText(await firstSourceId());
+      const sources = await articlesFor([q]);
       let answer = null;
       const check = h("button", { type: "button", onclick: async () => {
         if (!answer) { showError("Answer first."); return; }
+        const given = answer;
         try {
-          const feedback = await post(`/api/practice/${q.question_id}/answer`, { response: answer });
+          const feedback = await post(`/api/practice/${q.question_id}/answer`, { response: given });
           check.disabled = true;
-          area.append(resultBlock(feedback.result, q, source),
+          area.append(resultBlock(feedback.result, q, sources.of(q, feedback.result), null, given),
             h("p", { class: "muted" }, `Next review: ${feedback.next_due ? new Date(feedback.next_due).toLocaleString() : "–"}`),
             h("button", { type: "button", onclick: next }, "Next question"));
           announce(feedback.result.correct ? "Correct." : "Not quite.");
@@ -282,7 +332,7 @@ export async function practiceView() {
       } }, "Check my answer");
       area.replaceChildren(held || "", h("fieldset", { class: "card", "data-type": q.type },
         h("legend", {}, `${q.is_new ? "New fact" : "Review"} · ${typeLabel(q.type)}`),
-        h("p", {}, q.prompt), renderInputs(q, null, (r) => { answer = r; }, source)), check);
+        h("p", {}, q.prompt), renderInputs(q, null, (r) => { answer = r; }, sources.of(q))), check);
       area.querySelector("input, select, textarea, button")?.focus();
     } catch (error) { showError(error); }
   };

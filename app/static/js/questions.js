@@ -1,6 +1,7 @@
 // How the browser draws each question type (its inputs, each usable with the keyboard alone)
 // and writes a response in words. What the types are and what they are called comes from the
 // server (types.js); a type this page cannot draw says so instead of breaking.
+import { describeSentences, sentencePicker } from "./evidence.js";
 import { typeLabel } from "./types.js";
 import { h, uid } from "./ui.js";
 
@@ -114,11 +115,14 @@ function cloze(item, saved, onAnswer) {
 // Code point offsets (the API's) from UTF-16 ones (the browser's).
 const codePoints = (text, index) => Array.from(text.slice(0, index)).length;
 
-function findEvidence(item, saved, onAnswer, source) {
+// An item asked before sentences (its content has `source_length`): the learner selects a
+// passage of the article's text, answered as character offsets. Kept for those items only.
+function passagePicker(item, saved, onAnswer, article) {
+  const text = article?.text || "";
   const area = h("textarea", { class: "source", readonly: true, id: uid(), spellcheck: "false" });
-  area.value = source || "";
+  area.value = text;
   const chosen = h("p", { class: "muted", "aria-live": "polite" },
-    saved ? `Saved passage: “${Array.from(source || "").slice(saved.start, saved.end).join("")}”` : "No passage chosen yet.");
+    saved ? `Saved passage: “${Array.from(text).slice(saved.start, saved.end).join("")}”` : "No passage chosen yet.");
   const use = h("button", { type: "button", onclick: () => {
     const start = codePoints(area.value, area.selectionStart);
     const end = codePoints(area.value, area.selectionEnd);
@@ -141,6 +145,15 @@ function findEvidence(item, saved, onAnswer, source) {
     h("div", { class: "row" }, phrase, find), use, chosen];
 }
 
+// Which find-the-evidence answer an item takes: a passage (asked before sentences) or sentences.
+export const asksForPassage = (item) => item.type === "find_evidence" && "source_length" in (item.content || {});
+
+function findEvidence(item, saved, onAnswer, article) {
+  if (asksForPassage(item)) return passagePicker(item, saved, onAnswer, article);
+  if (!article?.spans.length) return [h("p", { class: "bad" }, "The article could not be shown: reload the page.")];
+  return sentencePicker(item, saved, onAnswer, article);
+}
+
 const WIDGETS = {
   single_choice: (item, saved, onAnswer) => choiceList(item, false, saved, onAnswer),
   multiple_choice: (item, saved, onAnswer) => choiceList(item, true, saved, onAnswer),
@@ -150,22 +163,24 @@ const WIDGETS = {
   matching: (item, saved, onAnswer) => matching(item, saved, onAnswer),
   ordering: (item, saved, onAnswer) => ordering(item, saved, onAnswer),
   cloze: (item, saved, onAnswer) => cloze(item, saved, onAnswer),
-  find_evidence: (item, saved, onAnswer, source) => findEvidence(item, saved, onAnswer, source),
+  find_evidence: (item, saved, onAnswer, article) => findEvidence(item, saved, onAnswer, article),
 };
 
 export const canDraw = (type) => Object.hasOwn(WIDGETS, type);
 
-export function renderInputs(item, saved, onAnswer, source) {
+// `article` (evidence.js articleOf) is the source a find-the-evidence item asks about.
+export function renderInputs(item, saved, onAnswer, article) {
   if (!canDraw(item.type)) {
     return [h("p", { class: "bad", "data-unsupported": item.type },
       `This question type (${typeLabel(item.type)}) is not supported by this page: `,
       "this question cannot be answered here.")];
   }
-  return WIDGETS[item.type](item, saved, onAnswer, source);
+  return WIDGETS[item.type](item, saved, onAnswer, article);
 }
 
-// A readable form of a response (the learner's or the correct one) for the review.
-export function describe(item, response) {
+// A readable form of a response (the learner's or the correct one) for the review; `article`
+// quotes the sentences or the passage of a find-the-evidence answer.
+export function describe(item, response, article = null) {
   if (!response) return "(no answer)";
   const c = item.content;
   const text = (list, id) => (list || []).find((o) => o.id === id)?.text ?? id;
@@ -179,7 +194,11 @@ export function describe(item, response) {
       .map(([p, o]) => `${text(c.prompts, p)} → ${text(c.options, o)}`).join("; ");
     case "ordering": return (response.order || []).map((id, i) => `${i + 1}. ${text(c.items, id)}`).join("  ");
     case "cloze": return (response.blanks || []).join(" | ");
-    case "find_evidence": return `characters ${response.start}–${response.end}`;
+    case "find_evidence":
+      if (Array.isArray(response.sentences)) return describeSentences(response.sentences, article);
+      return article // an answer given before sentences: the passage itself
+        ? `“${article.chars.slice(response.start, response.end).join("")}”`
+        : `characters ${response.start}–${response.end}`;
     default: return JSON.stringify(response); // a type this page cannot draw: the raw answer
   }
 }

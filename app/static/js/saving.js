@@ -3,6 +3,9 @@
 // is retried, and flush() sends whatever is still pending and resolves once the newest answer
 // is acknowledged, or false when it could not be saved. Submit flushes every item first.
 //
+// An answer can be taken back (a find-the-evidence selection cleared): the server takes no
+// empty answer, so nothing is sent; what it holds already still counts, and the status says so.
+//
 // Under immediate feedback (`check: true`) nothing is sent as it is given: the server locks an
 // item at its first answer, so only "Check answer" (a flush) or the submit sends it.
 import { ApiError, put } from "./api.js";
@@ -18,7 +21,8 @@ const isLocked = (error) => error instanceof ApiError && error.status === 409 &&
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 export class ItemSaver {
-  constructor({ attemptId, itemId, number, status, check = false, onResult = () => {}, onLocked = () => {} }) {
+  constructor({ attemptId, itemId, number, status, check = false, held = false, onResult = () => {},
+    onLocked = () => {} }) {
     this.url = `/api/attempts/${attemptId}/responses/${itemId}`;
     this.number = number; // the question's number on the page, for messages
     this.status = status;
@@ -35,21 +39,27 @@ export class ItemSaver {
     this.tries = 0;
     this.flushing = 0;
     this.error = null; // why the newest answer is not saved, if it is not
+    this.empty = false; // the learner took their answer back: nothing to send
+    this.held = held; // the server holds an answer to this item
   }
 
-  get dirty() { return this.savedVersion < this.version; }
+  get dirty() { return !this.empty && this.savedVersion < this.version; }
 
   // A new answer: sent now, or after a pause in typing (or, to be checked, kept until then).
   // An `initial` one is what the item shows before the learner touches it (an ordering's
   // shuffled order): nothing to save, but it can be checked as it is.
-  answer(response, { typing = false, initial = false } = {}) {
+  answer(response, { typing = false, initial = false, empty = false } = {}) {
     if (this.locked) return;
     if (initial) { if (this.version === 0) this.latest = response; return; }
-    this.latest = response;
+    this.latest = empty ? undefined : response;
     this.version += 1;
     this.error = null;
     this.tries = 0;
-    if (this.check) {
+    this.empty = empty;
+    if (empty) {
+      this.clearTimers();
+      if (!this.inflight) this.show(this.held && !this.check ? "withdrawn" : "none");
+    } else if (this.check) {
       if (!this.inflight) this.show("unchecked");
     } else if (typing) {
       this.clearTimers();
@@ -93,13 +103,15 @@ export class ItemSaver {
     try {
       const saved = await put(this.url, { response }, { keepalive });
       this.savedVersion = Math.max(this.savedVersion, version);
+      this.held = true;
       if (this.check) { // its first answer is final: any given since cannot be saved
         this.locked = true;
         this.savedVersion = this.version;
       }
       this.tries = 0;
       this.error = null;
-      if (!this.dirty) this.show("saved");
+      if (this.empty && !this.check) this.show("withdrawn");
+      else if (!this.dirty) this.show("saved");
       else if (this.debounceTimer !== null) this.show("pending");
       if (saved && saved.result) this.onResult(saved.result, response);
       return true;
@@ -154,6 +166,7 @@ export class ItemSaver {
   // Check the answer as it stands (immediate feedback): the shown one counts if none was given.
   async checkNow() {
     if (this.locked) return true;
+    if (this.empty) { this.show("empty"); return false; }
     if (this.version === 0 && this.latest !== undefined) this.version = 1;
     if (this.version === 0) { this.show("empty"); return false; }
     return this.flush();
@@ -177,6 +190,9 @@ export class ItemSaver {
         break;
       case "checked": status.textContent = "Checked ✓"; status.className = "status ok"; break;
       case "unchecked": status.textContent = "Not checked yet"; break;
+      case "withdrawn":
+        status.textContent = "Nothing selected: the answer saved before still counts until you give another.";
+        break;
       case "empty": status.textContent = "Answer first, then check it."; status.className = "status bad"; break;
       case "failed":
         status.textContent = `${this.check ? "Not checked" : "Not saved"}: ${this.error.message}`;

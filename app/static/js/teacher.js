@@ -2,6 +2,7 @@
 import { get, getAll, post } from "./api.js";
 import { barChart } from "./charts.js";
 import { choices, labelOf } from "./enums.js";
+import { describeSentences } from "./evidence.js";
 import { loadTypes, typeLabel } from "./types.js";
 import { announce, field, h, page, percent, plural, showError, table } from "./ui.js";
 
@@ -69,6 +70,11 @@ export async function classView(classId) {
     }));
 }
 
+// A key as the bank shows it: as stored, but sentences numbered as the learner sees them (from 1).
+const answerKey = (q) => (q.type === "find_evidence" && Array.isArray(q.answer_key?.sentences)
+  ? h("span", { class: "key" }, describeSentences(q.answer_key.sentences))
+  : h("code", { class: "key" }, JSON.stringify(q.answer_key)));
+
 function questionTable(questions, selectable) {
   return table({
     caption: plural(questions.length, "question"),
@@ -82,7 +88,7 @@ function questionTable(questions, selectable) {
       { label: "Type", cell: (q) => typeLabel(q.type) },
       { label: "Difficulty", cell: (q) => labelOf(DIFFICULTY, q.difficulty) },
       { label: "Tags", cell: (q) => q.tags.join(", ") },
-      { label: "Answer key", cell: (q) => h("code", { class: "key" }, JSON.stringify(q.answer_key)) },
+      { label: "Answer key", cell: answerKey },
     ],
   });
 }

@@ -55,7 +55,18 @@ export function highlighted(text, spans) {
     at = span.end;
   }
   parts.push(chars.slice(at).join(""));
-  return h("div", { class: "article", tabindex: "0", "aria-label": "The article, evidence marked" }, parts);
+  const box = h("div", { class: "article", tabindex: "0", "aria-label": "The article, evidence marked" }, parts);
+  scrollWithin(box, box.querySelector("mark"));
+  return box;
+}
+
+// Once `box` is on the page, scroll it (not the page) so that `target` shows near its top.
+export function scrollWithin(box, target) {
+  requestAnimationFrame(() => {
+    if (!box.isConnected || !target?.isConnected) return;
+    const below = target.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTop = Math.max(0, box.scrollTop + below - box.clientHeight / 4);
+  });
 }
 
 export function percent(value) { return value === null || value === undefined ? "–" : `${Number(value).toFixed(1)} %`; }
