@@ -1,10 +1,10 @@
 // The teacher's pages: classes, the bank, building and assigning quizzes, their figures.
-import { get, getAll, post } from "./api.js";
+import { get, getAll, patch, post } from "./api.js";
 import { barChart } from "./charts.js";
 import { choices, labelOf } from "./enums.js";
 import { describeSentences } from "./evidence.js";
 import { loadTypes, typeLabel } from "./types.js";
-import { announce, field, h, page, percent, plural, showError, table } from "./ui.js";
+import { announce, field, h, page, percent, plural, showError, table, uid } from "./ui.js";
 
 const option = (value, label = value) => h("option", { value }, label);
 // The page's words for the server's enum values (the values come from the server: enums.js).
@@ -165,9 +165,16 @@ export async function quizBuilder() {
     if (closes.value) body.closes_at = new Date(closes.value).toISOString();
     try {
       const quiz = await post("/api/quizzes", body);
-      if (classSelect.value) await post(`/api/quizzes/${quiz.id}/assignments`, { class_id: Number(classSelect.value) });
-      announce(`Quiz ${quiz.title} created and assigned.`);
-      location.hash = `#/quiz/${quiz.id}`;
+      const assigned = classSelect.value ? classSelect.selectedOptions[0].textContent : null;
+      if (assigned) await post(`/api/quizzes/${quiz.id}/assignments`, { class_id: Number(classSelect.value) });
+      const done = `Quiz ${quiz.title} created${assigned ? ` and assigned to ${assigned}` : ""}.`;
+      if (!quiz.warnings?.length) {
+        announce(done);
+        location.hash = `#/quiz/${quiz.id}`;
+        return;
+      }
+      // Questions that give each other away: the teacher sees them now, and can take one out.
+      await createdWithWarnings(quiz, done);
     } catch (error) { showError(error); }
   } },
   field("Title", title),
@@ -181,6 +188,69 @@ export async function quizBuilder() {
   h("button", {}, "Create and assign"));
   page("Build a quiz", h("h2", {}, "Pick questions"), filterForm, results, h("h2", {}, "Quiz"), save);
   await show(query());
+}
+
+// The builder's last step when the new quiz's questions give each other away.
+async function createdWithWarnings(quiz, done) {
+  const draw = async (current) => {
+    const panel = await warningsPanel(current, draw);
+    page(`${current.title}: created`, h("p", {}, done),
+      panel || h("p", { class: "ok", "data-no-warnings": "" }, "No two questions of this quiz give each other away now."),
+      h("p", {}, h("a", { class: "button", href: `#/quiz/${current.id}` }, "Go to the quiz")));
+  };
+  await draw(quiz);
+  announce(`${done} ${plural(quiz.warnings.length, "pair")} of its questions give each other away.`);
+}
+
+// What the quiz's short name for a question is: its prompt, cut after a few words.
+const shortPrompt = (prompt, words = 14) => {
+  const all = prompt.split(/\s+/);
+  return all.length > words ? `${all.slice(0, words).join(" ")}…` : prompt;
+};
+
+// The server's warnings about a quiz (`warnings`: pairs of fixed questions that test the same
+// fact or give each other away, which every attempt asks together), each pair named by its
+// prompts with the reason, and a button per question that takes it out of the quiz.
+// `onChange(quiz)` gets the quiz once changed. Nothing (null) when there is no warning.
+async function warningsPanel(quiz, onChange) {
+  const warnings = quiz.warnings || [];
+  if (!warnings.length) return null;
+  const ids = [...new Set(warnings.flatMap((w) => w.questions))];
+  const prompts = new Map(await Promise.all(ids.map(async (id) => {
+    try { return [id, (await get(`/api/questions/${id}`)).prompt]; } catch { return [id, `Question ${id}`]; }
+  })));
+  // The reason names questions by id ('12'): by their prompts here.
+  const reason = (text) => text.replace(/'(\d+)'/g, (whole, id) =>
+    (prompts.has(Number(id)) ? `“${shortPrompt(prompts.get(Number(id)), 8)}”` : whole));
+  const remove = async (id, button) => {
+    button.disabled = true;
+    const kept = quiz.questions.filter((q) => q.question_id !== id);
+    try {
+      const changed = await patch(`/api/quizzes/${quiz.id}`, {
+        question_ids: kept.map((q) => q.question_id),
+        points: Object.fromEntries(kept.map((q) => [String(q.question_id), q.points])),
+      });
+      announce(`Removed from the quiz: ${shortPrompt(prompts.get(id), 8)}`);
+      await onChange(changed);
+    } catch (error) {
+      button.disabled = false;
+      showError(error);
+    }
+  };
+  const question = (id) => {
+    const button = h("button", { type: "button", class: "secondary", "data-remove": String(id),
+      "aria-label": `Remove from the quiz: ${prompts.get(id)}`, onclick: () => remove(id, button) }, "Remove from the quiz");
+    return h("li", {}, h("q", {}, prompts.get(id)), " ", button);
+  };
+  const heading = uid("warnings");
+  return h("section", { class: "card warnings", "data-warnings": "", "aria-labelledby": heading },
+    h("h2", { id: heading }, warnings.length === 1
+      ? "Two questions of this quiz give each other away"
+      : `${warnings.length} pairs of questions of this quiz give each other away`),
+    h("p", {}, "Every attempt asks both questions of a pair: remove one of them, or keep both if you mean to."),
+    warnings.map(({ questions: pair, reason: why }) => h("div", { class: "warning", "data-warning": "" },
+      h("ul", {}, pair.map(question)),
+      h("p", { class: "muted" }, `Why: ${reason(why)}.`))));
 }
 
 export async function quizView(quizId) {
@@ -201,6 +271,7 @@ export async function quizView(quizId) {
     h("p", {}, `Grading: ${labelOf(GRADING, quiz.grading)} · feedback: ${labelOf(FEEDBACK, quiz.feedback)} · `,
       quiz.reveal_answers ? `correct answers shown: ${REVEAL[quiz.reveal_answers]?.toLowerCase() ?? quiz.reveal_answers} · ` : "",
       `${quiz.questions.length} fixed question(s), ${quiz.draw.length} draw rule(s)`),
+    await warningsPanel(quiz, () => quizView(quizId)),
     assign,
     h("h2", {}, "Statistics"),
     h("p", { "data-summary": "" }, `${stats.quiz.attempts} attempt(s) · mean ${percent(stats.quiz.mean)} · median `,
