@@ -211,6 +211,21 @@ def questions_of_types(teacher: ApiUser, types: Any) -> list[int]:
     return [chosen[kind] for kind in types]
 
 
+def unwarned_pair(teacher: ApiUser, kind: str) -> list[int]:
+    """Two questions of a type that a quiz may ask together without a warning (the server
+    says: a quiz titled "Pair probe" is tried with each pair in turn)."""
+    ids = [q["id"] for q in teacher.get(f"/api/questions?type={kind}&page_size=100")]
+    probe = teacher.post("/api/quizzes", {"title": "Pair probe", "question_ids": ids[:2]})
+    for pair in ([a, b] for i, a in enumerate(ids) for b in ids[i + 1 :]):
+        changed = teacher.client.patch(
+            f"/api/quizzes/{probe['id']}", json={"question_ids": pair}, headers=teacher.headers
+        )
+        assert changed.status_code == 200, changed.get_json()
+        if not changed.get_json()["warnings"]:
+            return pair
+    raise AssertionError(f"every two {kind} questions give each other away")
+
+
 def facts_in_sentences(teacher: ApiUser, source_id: int = 1) -> list[tuple[dict[str, Any], int]]:
     """The source's facts whose evidence lies in one sentence, each with that sentence's index,
     in the source's order."""
