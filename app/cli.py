@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from app.content.documents import Catalog
 from app.content.export import export_questions
+from app.content.lint import lint_catalog
 from app.content.load import load_catalog
 from app.content.read import read_catalog
 from app.extensions import db
@@ -42,13 +43,38 @@ def _summary(catalog: Catalog) -> str:
     return "\n".join(lines)
 
 
+def _linted(catalog: Catalog) -> bool:
+    findings = lint_catalog(catalog)
+    for finding in findings:
+        click.secho(str(finding), fg="yellow", err=True)
+    if findings:
+        click.secho(f"{len(findings)} lint finding(s)", fg="yellow", err=True)
+    return not findings
+
+
 @questions.command("validate")
 @click.option("--dir", "directory", help="Content directory (default: QUESTIONS_DIR).")
 def validate_command(directory: str | None) -> None:
-    """Check every source, fact and question; exit 1 with file:line messages if any is wrong."""
+    """Check every source, fact and question, then lint the bank; exit 1 with file:line
+    messages if anything is wrong."""
     catalog = _validated_catalog(directory)
     click.echo(_summary(catalog))
-    click.secho("content is valid", fg="green")
+    for note in catalog.notes:
+        click.echo(str(note))
+    if not _linted(catalog):
+        sys.exit(1)
+    click.secho("content is valid and lint-clean", fg="green")
+
+
+@questions.command("lint")
+@click.option("--dir", "directory", help="Content directory (default: QUESTIONS_DIR).")
+def lint_command(directory: str | None) -> None:
+    """What a teacher would not put in front of a class: questions that give themselves or
+    each other away, twins, too few options, a statement beside its negation, quotations
+    that are fragments. Exit 1 if there is any finding."""
+    if not _linted(_validated_catalog(directory)):
+        sys.exit(1)
+    click.secho("no lint finding", fg="green")
 
 
 @questions.command("load")

@@ -48,6 +48,8 @@ class FactDoc:
     evidence_start: int
     evidence_end: int
     evidence_text: str
+    # The indices of the source's sentences that hold the evidence.
+    evidence_sentences: tuple[int, ...]
     position: int
     tags: tuple[str, ...]
     difficulty: str
@@ -64,6 +66,7 @@ class FactDoc:
             "start": self.evidence_start,
             "end": self.evidence_end,
             "text": self.evidence_text,
+            "sentences": list(self.evidence_sentences),
         }
 
 
@@ -84,6 +87,9 @@ class QuestionDraft:
     generated: bool
     # The fields as written, kept with the version so an edit can start from them.
     authoring: dict[str, Any] = field(default_factory=dict, compare=False)
+    # Where its author can change it: (file, line) of the hand-written question, or of the
+    # fact a generated one comes from.
+    origin: tuple[str, int | None] = field(default=("", None), compare=False)
 
     @property
     def content_hash(self) -> str:
@@ -119,6 +125,8 @@ class Catalog:
     facts: dict[str, list[FactDoc]] = field(default_factory=dict)
     banks: list[BankDoc] = field(default_factory=list)
     problems: list[ContentProblem] = field(default_factory=list)
+    # What the generator chose not to ask, and why: shown by `validate`, never an error.
+    notes: list[ContentProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

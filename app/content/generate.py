@@ -7,17 +7,29 @@ only on the facts and the settings: every random choice is seeded from stable id
 | fact kind   | questions                                                            |
 |-------------|----------------------------------------------------------------------|
 | date        | numeric and single choice on the year (when the source gives one)    |
-| clause      | true/false (the clause, and each false variant), cloze, and multiple |
+| clause      | one true/false (the clause or one false variant), cloze, and multiple |
 |             | choice over the clauses of one document                              |
 | quote       | single choice "who said it", and matching quote -> speaker           |
-| entity      | single choice on the role, and on the name for a role                |
-| definition  | short text (write out the acronym), single choice (which acronym)    |
-| event       | single choice on its question, true/false on its statement           |
+| entity      | single choice on the role the article gives                          |
+| definition  | short text (write out the acronym)                                   |
+| event       | single choice on its question, one true/false                        |
 | any, with a | ordering of events on a timeline                                     |
 | timeline    |                                                                      |
-| any         | find the evidence in the source                                      |
+| any, with a | find the evidence: select the sentence(s) of the source proving it   |
+| claim       |                                                                      |
 
-Distractors come from facts of the same kind (other years, other speakers, other roles).
+The questions of one fact are variants of one family: an attempt asks at most one of them.
+
+The rules a teacher would apply, each with its test in tests/unit/test_generator.py:
+- a single choice has `choices` options (4 by default) or is not asked; its distractors are
+  plausible and false: of the same kind and entity type (speakers who speak in the source,
+  roles the source gives), never the only option that shares a word with the stem;
+- nothing asks for an acronym by its expansion (the answer would be the stem's initials);
+- a quotation is shown as one only when its words are whole quoted sentences (`direct`);
+  a fragment is reported speech;
+- "who" for people, "which organisation" and "which country" for the rest;
+- no true statement beside its own negation, and one true/false per fact;
+- facts about the page rather than the story (`metadata`) only when the bank asks for them.
 """
 
 from __future__ import annotations
@@ -30,6 +42,7 @@ from typing import Any
 
 from app.content.documents import FactDoc
 from app.domain.choices import DIFFICULTIES
+from app.domain.giveaways import content_words
 from app.domain.text import normalise_answer
 
 # How much harder than its fact a question of each type is (in DIFFICULTIES steps).
@@ -89,9 +102,23 @@ def _question(
     }
 
 
+def _capitalised(text: str) -> str:
+    """An option as a line of its own: "the Russian President" -> "The Russian President"."""
+    return text[:1].upper() + text[1:]
+
+
+def _word_tell(prompt: str, option: str) -> bool:
+    """Whether `option` shares a word of substance with the stem."""
+    return bool(content_words(prompt) & content_words(option))
+
+
 class BankGenerator:
     def __init__(self, bank: str, facts: list[FactDoc], settings: dict[str, Any]) -> None:
         self.bank = bank
+        # (fact slug, question id, why): what a rule refused, for `validate` to tell.
+        self.skipped: list[tuple[str, str, str]] = []
+        # Facts about the page rather than the story, only when the bank asks for them.
+        facts = [f for f in facts if settings.get("metadata") or not f.get("metadata")]
         self.facts = facts
         self.settings = settings
         self.choices = settings["choices"]
@@ -99,6 +126,10 @@ class BankGenerator:
         for fact in facts:
             self.by_kind[fact.kind].append(fact)
         self.entities = {f.slug: f for f in self.by_kind["entity"]}
+
+    def skip(self, fact: FactDoc, qid: str, why: str) -> list[dict[str, Any]]:
+        self.skipped.append((fact.slug, qid, why))
+        return []
 
     def rng(self, *parts: str) -> random.Random:
         return seeded(self.bank, *parts)
@@ -109,9 +140,16 @@ class BankGenerator:
     def single_choice(
         self, qid: str, prompt: str, fact: FactDoc, answer: str, pool: Iterable[str]
     ) -> list[dict[str, Any]]:
-        distractors = pick_distractors(answer, pool, self.choices - 1, self.rng(qid))
-        if not distractors:
-            return []
+        """A single choice, or nothing: with fewer than `choices` options, or with the answer
+        the only option sharing a word with the stem (a tell), it would not be worth asking."""
+        clean = [value for value in pool if not _word_tell(prompt, value)]
+        if _word_tell(prompt, answer):
+            return self.skip(fact, qid, "its answer shares a word with its stem")
+        distractors = pick_distractors(answer, clean, self.choices - 1, self.rng(qid))
+        if len(distractors) < self.choices - 1:
+            return self.skip(
+                fact, qid, f"{len(distractors) + 1} plausible options, {self.choices} needed"
+            )
         return [
             _question(
                 qid,
@@ -125,28 +163,22 @@ class BankGenerator:
         ]
 
     def true_false(self, fact: FactDoc) -> list[dict[str, Any]]:
-        questions = [
+        """One true/false per fact: the statement or one of its false variants (seeded), never
+        both, since each would answer the other."""
+        variants: list[tuple[str, bool]] = [(fact.statement, True)] + [
+            (wrong, False) for wrong in fact.get("false_statements", [])
+        ]
+        statement, truth = self.rng(fact.slug, "true-false").choice(variants)
+        return [
             _question(
                 f"{fact.slug}--true-false",
                 "true_false",
-                f"True or false, according to the article? {fact.statement}",
+                f"True or false, according to the article? {statement}",
                 [fact],
-                f"True. {fact.statement}",
-                answer=True,
+                f"{'True' if truth else 'False'}. {fact.statement}",
+                answer=truth,
             )
         ]
-        for number, wrong in enumerate(fact.get("false_statements", []), start=1):
-            questions.append(
-                _question(
-                    f"{fact.slug}--true-false-{number}",
-                    "true_false",
-                    f"True or false, according to the article? {wrong}",
-                    [fact],
-                    f"False. {fact.statement}",
-                    answer=False,
-                )
-            )
-        return questions
 
     # One method per fact kind -------------------------------------------------------------
 
@@ -195,6 +227,10 @@ class BankGenerator:
             )
         return questions
 
+    def speakers(self) -> list[str]:
+        """The people who speak in the source: the only plausible answers to "who said it"."""
+        return sorted({self.entities[q.get("speaker")].get("name") for q in self.by_kind["quote"]})
+
     def from_quote(self, fact: FactDoc) -> list[dict[str, Any]]:
         speaker = self.entities[fact.get("speaker")].get("name")
         words = fact.get("words")
@@ -203,37 +239,47 @@ class BankGenerator:
             if fact.get("direct")
             else f"According to the article, who made this point? {words}"
         )
-        pool = [self.entities[f.get("speaker")].get("name") for f in self.others(fact)]
-        people = [e.get("name") for e in self.entities.values() if e.get("entity_type") == "person"]
-        rng = self.rng(fact.slug, "speakers")
-        ordered_pool = rng.sample(pool, len(pool)) + rng.sample(people, len(people))
-        return self.single_choice(
-            f"{fact.slug}--single-choice", prompt, fact, speaker, ordered_pool
-        )
+        pool = self.speakers()
+        pool = self.rng(fact.slug, "speakers").sample(pool, len(pool))
+        return self.single_choice(f"{fact.slug}--single-choice", prompt, fact, speaker, pool)
 
     def from_entity(self, fact: FactDoc) -> list[dict[str, Any]]:
+        """The role the article gives, with the roles it gives others of the same type; where
+        that cannot be asked fairly, the name for the role ("who", "which organisation")."""
         same_type = [
             f for f in self.others(fact) if f.get("entity_type") == fact.get("entity_type")
         ]
-        name, role = fact.get("name"), fact.get("role")
-        return [
-            *self.single_choice(
+        if len(same_type) < self.choices:
+            # Every such question would show the same names (or roles), each the answer of
+            # one: in one attempt they would answer each other by elimination.
+            return self.skip(
+                fact,
                 f"{fact.slug}--role",
-                f"How does the article describe {name}?",
-                fact,
-                role,
-                [f.get("role") for f in same_type or self.others(fact)],
-            ),
-            *self.single_choice(
-                f"{fact.slug}--name",
-                f"Who or what does the article describe as {role}?",
-                fact,
-                name,
-                [f.get("name") for f in same_type],
-            ),
-        ]
+                f"only {len(same_type) + 1} of its type: the options would be the same for all",
+            )
+        name, role = fact.get("name"), _capitalised(fact.get("role"))
+        asking_role = self.single_choice(
+            f"{fact.slug}--role",
+            f"How does the article describe {name}?",
+            fact,
+            role,
+            [_capitalised(f.get("role")) for f in same_type],
+        )
+        if asking_role:
+            return asking_role
+        which = {"person": "Who", "organisation": "Which organisation", "country": "Which country"}
+        return self.single_choice(
+            f"{fact.slug}--name",
+            f"{which.get(fact.get('entity_type'), 'Which')} does the article describe as "
+            f"{fact.get('role')}?",
+            fact,
+            name,
+            [f.get("name") for f in same_type],
+        )
 
     def from_definition(self, fact: FactDoc) -> list[dict[str, Any]]:
+        # Only this way round: asked for the abbreviation of its expansion, the answer
+        # would be the stem's initials.
         term, expansion = fact.get("term"), fact.get("expansion")
         return [
             _question(
@@ -243,14 +289,7 @@ class BankGenerator:
                 [fact],
                 fact.statement,
                 accepted=[expansion, *fact.get("variants", [])],
-            ),
-            *self.single_choice(
-                f"{fact.slug}--single-choice",
-                f"Which abbreviation does the article use for “{expansion}”?",
-                fact,
-                term,
-                [f.get("term") for f in self.others(fact)],
-            ),
+            )
         ]
 
     def from_event(self, fact: FactDoc) -> list[dict[str, Any]]:
@@ -267,14 +306,26 @@ class BankGenerator:
             )
         return questions
 
-    def find_evidence(self, fact: FactDoc) -> dict[str, Any]:
-        return _question(
-            f"{fact.slug}--find-evidence",
-            "find_evidence",
-            f"Select the passage of the article that shows this: {fact.statement}",
-            [fact],
-            f"The article says: “{fact.evidence_text}”",
+    def find_evidence(self, fact: FactDoc) -> list[dict[str, Any]]:
+        """Select the sentence(s) that prove the fact's `claim`: a paraphrase or a question
+        its author wrote, never the passage itself. No claim, no question."""
+        claim = fact.get("claim")
+        if not claim or fact.get("find_evidence") is False:
+            return []
+        prompt = (
+            f"Which sentence or sentences of the article answer this? {claim}"
+            if claim.rstrip().endswith("?")
+            else f"Select the sentence or sentences of the article that show this: {claim}"
         )
+        return [
+            _question(
+                f"{fact.slug}--find-evidence",
+                "find_evidence",
+                prompt,
+                [fact],
+                f"The article says: “{fact.evidence_text}”",
+            )
+        ]
 
     # Questions over several facts ---------------------------------------------------------
 
@@ -283,16 +334,17 @@ class BankGenerator:
         size = self.settings["timeline_size"]
         if len(dated) < size:
             return []
-        rng, seen, questions = self.rng("timelines"), set(), []
+        rng, seen, questions = self.rng("timelines"), [], []
         for _ in range(50 * self.settings["timelines"]):
             if len(questions) == self.settings["timelines"]:
                 break
             group = sorted(rng.sample(dated, size), key=lambda f: f.get("timeline"))
             keys = [f.get("timeline") for f in group]
             slugs = frozenset(f.slug for f in group)
-            if slugs in seen or len(set(keys)) < size:
+            # Two timelines sharing events are near twins: each event in one at most.
+            if any(slugs & earlier for earlier in seen) or len(set(keys)) < size:
                 continue
-            seen.add(slugs)
+            seen.append(slugs)
             questions.append(
                 _question(
                     group_id("timeline", group),
@@ -311,7 +363,7 @@ class BankGenerator:
         speakers = sorted({q.get("speaker") for q in quotes})
         if len(speakers) < size:
             return []
-        rng, seen, questions = self.rng("matchings"), set(), []
+        rng, seen, questions = self.rng("matchings"), [], []
         for _ in range(50 * self.settings["matchings"]):
             if len(questions) == self.settings["matchings"]:
                 break
@@ -320,15 +372,16 @@ class BankGenerator:
                 group.setdefault(quote.get("speaker"), quote)
             chosen = [group[s] for s in rng.sample(sorted(group), size)]
             slugs = frozenset(f.slug for f in chosen)
-            if slugs in seen:
+            # Each quote in one matching at most: two that share quotes are near twins.
+            if any(slugs & earlier for earlier in seen):
                 continue
-            seen.add(slugs)
+            seen.append(slugs)
             in_group = {f.get("speaker") for f in chosen}
-            unused = [
-                e.slug
-                for e in self.entities.values()
-                if e.get("entity_type") == "person" and e.slug not in in_group
-            ]
+            # A spare name, of someone who speaks in the source too: without one, the last
+            # pair would be found by elimination.
+            unused = sorted({q.get("speaker") for q in quotes} - in_group)
+            if not unused:
+                break
             name = lambda slug: self.entities[slug].get("name")  # noqa: E731
             questions.append(
                 _question(
@@ -353,17 +406,28 @@ class BankGenerator:
             false_statements = [(c, w) for c in clauses for w in c.get("false_statements", [])]
             if len(clauses) < 2 or not false_statements:
                 continue
-            rng, seen = self.rng("clauses", document), set()
+            rng, seen, used = self.rng("clauses", document), set(), set()
             for _ in range(50 * self.settings["multiple_choice_per_document"]):
                 if len(seen) == self.settings["multiple_choice_per_document"]:
                     break
-                right = rng.sample(clauses, min(3, len(clauses)))
-                wrong = rng.sample(false_statements, min(2, len(false_statements)))
+                free = [c for c in clauses if c.slug not in used]
+                if len(free) < 2:
+                    break
+                # Each clause in one such question at most: two sharing clauses are twins.
+                right = rng.sample(free, min(3, len(free)))
+                # A false variant of a clause shown as true would give both away.
+                others = [
+                    (c, w) for c, w in false_statements if c not in right and c.slug not in used
+                ]
+                if len(others) < 2:
+                    continue
+                wrong = rng.sample(others, 2)
                 facts = list({f.slug: f for f in right + [c for c, _ in wrong]}.values())
                 key = frozenset(f.slug for f in right) | {w for _, w in wrong}
                 if key in seen:
                     continue
                 seen.add(key)
+                used |= {f.slug for f in facts}
                 digest = hashlib.sha1("|".join(sorted(key)).encode()).hexdigest()[:8]
                 questions.append(
                     _question(
@@ -390,16 +454,17 @@ class BankGenerator:
         }
         questions: list[dict[str, Any]] = []
         for fact in self.facts:
-            questions += per_kind[fact.kind](fact)
-            questions.append(self.find_evidence(fact))
+            questions += per_kind[fact.kind](fact) + self.find_evidence(fact)
         return questions + self.timelines() + self.matchings() + self.clause_sets()
 
 
 def generate_questions(
     bank: str, facts: list[FactDoc], settings: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """The generated questions of a bank, in authoring form, in a stable order.
+) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
+    """The generated questions of a bank, in authoring form, in a stable order, and what the
+    rules refused to ask: (fact slug, question id, why).
 
     `settings["exclude"]` is applied by the caller, which also reports unknown ids in it.
     """
-    return BankGenerator(bank, facts, settings).generate()
+    generator = BankGenerator(bank, facts, settings)
+    return generator.generate(), generator.skipped

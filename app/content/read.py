@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from app.content.drafts import build_draft, load_authoring
 from app.content.evidence import locate_evidence
 from app.content.generate import generate_questions
 from app.domain.question_types import QuestionProblem
+from app.domain.sentences import sentences_of_span, split_sentences
 from app.domain.text import normalise_answer
 from app.schemas.content_files import (
     FACT_COMMON_FIELDS,
@@ -164,6 +166,7 @@ def read_fact(
         evidence_start=span[0],
         evidence_end=span[1],
         evidence_text=data["evidence"],
+        evidence_sentences=tuple(sentences_of_span(split_sentences(source.text), *span)),
         position=position,
         tags=tuple(data["tags"]),
         difficulty=data["difficulty"],
@@ -216,8 +219,13 @@ def build_bank_questions(
     bank: dict[str, Any],
     fact_files: dict[str, ContentFile],
 ) -> None:
-    generated = generate_questions(doc.slug, facts, bank["generator"])
+    generated, skipped = generate_questions(doc.slug, facts, bank["generator"])
     generated_ids = {q["id"] for q in generated}
+    for fact_slug, qid, why in skipped:
+        origin = next(f for f in facts if f.slug == fact_slug)
+        catalog.notes.append(
+            ContentProblem(origin.path, origin.line, f"not generated: {qid!r}: {why}")
+        )
     for unknown in sorted(set(bank["generator"]["exclude"]) - generated_ids):
         file.problem(catalog, None, f"generator.exclude names no generated question: {unknown!r}")
     facts_by_slug: dict[str, list[FactDoc]] = {}
@@ -232,15 +240,20 @@ def build_bank_questions(
     ]:
         qid = raw.get("id") if isinstance(raw.get("id"), str) else None
 
+        def origin_of(
+            raw: dict[str, Any], qid: str | None, gen: bool
+        ) -> tuple[ContentFile, str | None]:
+            if gen:
+                fact = facts_by_slug[raw["facts"][0]][0]
+                return fact_files[fact.source], fact.slug
+            return file, qid
+
         def report(
             message: str, raw: dict[str, Any] = raw, qid: str | None = qid, gen: bool = is_generated
         ) -> None:
-            if gen:
-                origin = facts_by_slug[raw["facts"][0]][0]
-                where = fact_files[origin.source]
-                where.problem(catalog, origin.slug, f"generated question {qid!r}: {message}")
-            else:
-                file.problem(catalog, qid, f"question {qid!r}: {message}")
+            where, slug = origin_of(raw, qid, gen)
+            label = "generated question" if gen else "question"
+            where.problem(catalog, slug, f"{label} {qid!r}: {message}")
 
         if qid in seen:
             report(f"id is used twice (also a {seen[qid]} question)")
@@ -249,14 +262,28 @@ def build_bank_questions(
         if draft is None:
             continue
         seen[draft.slug] = "generated" if is_generated else "hand-written"
-        fingerprint = json.dumps(
-            [draft.type, normalise_answer(draft.prompt), draft.content], sort_keys=True
-        )
+        fingerprint = _fingerprint(draft)
         if fingerprint in fingerprints:
             report(f"asks the same as question {fingerprints[fingerprint]!r}")
             continue
         fingerprints[fingerprint] = draft.slug
-        doc.questions.append(draft)
+        where, slug = origin_of(raw, qid, is_generated)
+        origin = (where.name, where.line_of_id(slug) if slug else None)
+        doc.questions.append(replace(draft, origin=origin))
+
+
+def _fingerprint(draft: QuestionDraft) -> str:
+    """What two questions asking the same thing share, whatever order their options and
+    items are stored in (an id shuffles them)."""
+    texts = {
+        name: sorted(normalise_answer(entry["text"]) for entry in entries)
+        for name, entries in draft.content.items()
+        if isinstance(entries, list) and all(isinstance(e, dict) for e in entries)
+    }
+    return json.dumps(
+        [draft.type, normalise_answer(draft.prompt), texts, draft.content.get("segments")],
+        sort_keys=True,
+    )
 
 
 def compile_draft(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.domain.choices import DIFFICULTIES, FACT_KINDS, in_check
 from app.domain.question_types import QUESTION_TYPES
+from app.domain.sentences import split_sentences
 from app.models.base import Base, TimestampMixin
 
 
@@ -44,6 +45,11 @@ class Source(TimestampMixin, Base):
     facts: Mapped[list[Fact]] = relationship(
         back_populates="source", lazy="raise", order_by="Fact.position"
     )
+
+    @property
+    def sentences(self) -> list[dict[str, int]]:
+        """The text's sentences as spans: what find-the-evidence answers select by index."""
+        return [{"start": start, "end": end} for start, end in split_sentences(self.text)]
 
 
 class Fact(TimestampMixin, Base):

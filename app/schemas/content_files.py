@@ -40,6 +40,14 @@ class FactBaseSchema(StrictSchema):
     # Facts with a timeline key can be put in order with one another (ordering questions).
     timeline = Text(load_default=None)
     timeline_label = Text(load_default=None)
+    # Find the evidence: `claim` is what the learner proves (a paraphrase or a question that
+    # never copies six words in a row of the passage); without one, or with
+    # find_evidence = false (the fact is stated in more than one place), no such question.
+    claim = Text(load_default=None)
+    find_evidence = StrictBoolean(load_default=True)
+    # About the page rather than the story (byline, update time, photo credit): asked only
+    # when the bank's generator settings say metadata = true.
+    metadata = StrictBoolean(load_default=False)
 
 
 class DateFactSchema(FactBaseSchema):
@@ -95,7 +103,14 @@ FACT_SCHEMAS: dict[str, type[FactBaseSchema]] = {
     "definition": DefinitionFactSchema,
     "event": EventFactSchema,
 }
-FACT_COMMON_FIELDS = frozenset(FactBaseSchema().fields) - {"timeline", "timeline_label"}
+# Kept in a fact's `fields` for the generator: the rest are columns of their own.
+FACT_COMMON_FIELDS = frozenset(FactBaseSchema().fields) - {
+    "timeline",
+    "timeline_label",
+    "claim",
+    "find_evidence",
+    "metadata",
+}
 
 
 class GeneratorSchema(StrictSchema):
@@ -103,9 +118,12 @@ class GeneratorSchema(StrictSchema):
     timeline_size = StrictInteger(load_default=4, validate=validate.Range(min=MIN_ORDERING_ITEMS))
     matchings = StrictInteger(load_default=3, validate=validate.Range(min=0))
     matching_size = StrictInteger(load_default=4, validate=validate.Range(min=2))
-    multiple_choice_per_document = StrictInteger(load_default=2, validate=validate.Range(min=0))
+    # One "select all that are true" per document: two over the same clauses would be twins.
+    multiple_choice_per_document = StrictInteger(load_default=1, validate=validate.Range(min=0))
     choices = StrictInteger(load_default=4, validate=validate.Range(min=2))
     exclude = fields.List(fields.String(), load_default=list)
+    # Ask about the page too (facts marked metadata: byline, update time, photo credit).
+    metadata = StrictBoolean(load_default=False)
 
 
 class BankFileSchema(StrictSchema):

@@ -93,6 +93,11 @@ class LearnerQuizSchema(ma.Schema):
     closes_at = ma.fields.AwareDateTime(allow_none=True)
 
 
+class QuizWarningSchema(ma.Schema):
+    questions = ma.fields.List(ma.fields.Integer(), metadata={"description": "Question ids"})
+    reason = ma.fields.String()
+
+
 class QuizSchema(LearnerQuizSchema):
     """A quiz as its teacher sees it: with what it asks."""
 
@@ -101,6 +106,13 @@ class QuizSchema(LearnerQuizSchema):
     created_at = ma.fields.AwareDateTime()
     questions = ma.fields.List(ma.fields.Nested(QuizQuestionSchema))
     draw = ma.fields.List(ma.fields.Nested(DrawRuleOutSchema), attribute="draw_rules")
+    warnings = ma.fields.List(
+        ma.fields.Nested(QuizWarningSchema),
+        metadata={
+            "description": "Pairs of fixed questions that test the same fact or give each other "
+            "away: every attempt asks both (draws avoid such pairs themselves)"
+        },
+    )
 
 
 class AssignmentInputSchema(ma.Schema):

@@ -18,6 +18,18 @@ class SourceSummarySchema(ma.Schema):
     url = ma.fields.String(allow_none=True)
 
 
+class SentenceSchema(ma.Schema):
+    start = ma.fields.Integer()
+    end = ma.fields.Integer()
+
+
 class SourceSchema(SourceSummarySchema):
     text = ma.fields.String(metadata={"description": "Full text; evidence offsets index it"})
     text_sha256 = ma.fields.String()
+    sentences = ma.fields.List(
+        ma.fields.Nested(SentenceSchema),
+        metadata={
+            "description": "The text's sentences (code-point offsets, end exclusive), in order: "
+            "a find-the-evidence answer selects them by index"
+        },
+    )

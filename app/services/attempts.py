@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,12 +24,14 @@ from sqlalchemy import and_, bindparam, case, exists, func, literal, select, upd
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
+from app.domain.giveaways import conflicts
 from app.domain.question_types import (
     grade_response,
     ideal_response,
     present_content,
     response_problem,
 )
+from app.domain.sentences import split_sentences
 from app.domain.visibility import (
     answers_revealed,
     item_locked,
@@ -55,6 +58,7 @@ from app.services.progress import (
     facts_of_versions,
     record_answers,
 )
+from app.services.questions import asked_questions
 from app.services.quizzes import draw_candidates, is_assigned
 from app.services.writes import inserted
 
@@ -151,9 +155,9 @@ def item_result(
 
 
 def source_locations(session: Session) -> dict[str, tuple[int, int]]:
-    """Source slug -> (id, text length): what find-the-evidence items need to be shown."""
-    rows = session.execute(select(Source.slug, Source.id, func.length(Source.text)))
-    return {slug: (source_id, length) for slug, source_id, length in rows}
+    """Source slug -> (id, number of sentences): what find-the-evidence items show."""
+    rows = session.execute(select(Source.slug, Source.id, Source.text))
+    return {slug: (source_id, len(split_sentences(text))) for slug, source_id, text in rows}
 
 
 def pick_questions(
@@ -161,17 +165,25 @@ def pick_questions(
     draws: list[tuple[list[int], int, float]],
     rng: random.Random,
     shuffle: bool,
+    clash: Callable[[int, int], bool] = lambda _a, _b: False,
 ) -> list[tuple[int, float]]:
     """(question id, points) an attempt asks: the fixed questions, then for each draw rule
-    (its candidates, count, points) a random sample of what is not taken yet, in the quiz's
-    order or shuffled."""
+    (its candidates, count, points) candidates in a random order, each taken unless it
+    clashes with one already taken (tests the same fact, or one gives the other away); in
+    the quiz's order or shuffled. A rule short of clash-free candidates asks fewer."""
     chosen = list(fixed)
-    taken = {qid for qid, _ in chosen}
+    taken = [qid for qid, _ in chosen]
     for candidates, count, points in draws:
         free = [qid for qid in candidates if qid not in taken]
-        for qid in rng.sample(free, min(count, len(free))):
+        picked = 0
+        for qid in rng.sample(free, len(free)):
+            if picked == count:
+                break
+            if any(clash(qid, other) for other in taken):
+                continue
             chosen.append((qid, points))
-            taken.add(qid)
+            taken.append(qid)
+            picked += 1
     if shuffle:
         rng.shuffle(chosen)
     return chosen
@@ -279,7 +291,16 @@ def start_attempt(
         for rule in quiz.draw_rules
     ]
     fixed = [(q.question_id, q.points) for q in quiz.questions]
-    chosen = pick_questions(fixed, draws, rng, quiz.shuffle_questions)
+    views = asked_questions(
+        session, {qid for qid, _ in fixed} | {qid for ids, _, _ in draws for qid in ids}
+    )
+    chosen = pick_questions(
+        fixed,
+        draws,
+        rng,
+        quiz.shuffle_questions,
+        lambda a, b: conflicts(views[a], views[b], quiz.feedback == "immediate") is not None,
+    )
     attempt = Attempt(
         quiz_id=quiz.id,
         learner_id=learner.id,

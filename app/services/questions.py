@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import combinations
 from typing import Any
 
 from marshmallow import ValidationError
@@ -14,9 +16,20 @@ from app.content.documents import QuestionDraft
 from app.content.drafts import build_draft, load_authoring
 from app.content.evidence import locate_evidence
 from app.content.load import new_version
+from app.domain.giveaways import Asked, conflicts
 from app.domain.question_types import QuestionProblem
+from app.domain.sentences import sentences_of_span, split_sentences
 from app.errors import ForbiddenError, InvalidContentError, NotFoundError
-from app.models import Bank, Fact, Question, QuestionVersion, Source, Tag, User
+from app.models import (
+    Bank,
+    Fact,
+    Question,
+    QuestionVersion,
+    Source,
+    Tag,
+    User,
+    question_version_facts,
+)
 from app.services.ownership import bank_visible_to, is_owned
 
 
@@ -130,6 +143,9 @@ def _evidence_spans(
             "start": f.evidence_start,
             "end": f.evidence_end,
             "text": f.evidence_text,
+            "sentences": sentences_of_span(
+                split_sentences(f.source.text), f.evidence_start, f.evidence_end
+            ),
         }
         for f in ordered
     ]
@@ -147,6 +163,7 @@ def _evidence_spans(
                 "start": span[0],
                 "end": span[1],
                 "text": evidence["text"],
+                "sentences": sentences_of_span(split_sentences(source.text), *span),
             }
         )
     return spans, ordered
@@ -229,3 +246,51 @@ def edit_question(
     session.flush()
     session.expire(question)
     return get_question(session, teacher, question_id)
+
+
+NAME_KINDS = frozenset({"quote", "entity"})
+
+
+def asked_questions(session: Session, question_ids: Iterable[int]) -> dict[int, Asked]:
+    """Question id -> its current version as the giveaway checks see it (two queries)."""
+    ids = set(question_ids)
+    if not ids:
+        return {}
+    versions = session.execute(
+        select(Question.id, QuestionVersion).join(Question.current).where(Question.id.in_(ids))
+    ).all()
+    kinds: dict[int, set[str]] = {}
+    facts: dict[int, set[int]] = {}
+    for version_id, fact_id, kind in session.execute(
+        select(question_version_facts.c.question_version_id, Fact.id, Fact.kind)
+        .join(Fact, Fact.id == question_version_facts.c.fact_id)
+        .where(question_version_facts.c.question_version_id.in_([v.id for _, v in versions]))
+    ):
+        facts.setdefault(version_id, set()).add(fact_id)
+        kinds.setdefault(version_id, set()).add(kind)
+    return {
+        qid: Asked(
+            slug=str(qid),
+            type=version.type,
+            prompt=version.prompt,
+            content=version.content,
+            key=version.answer_key,
+            facts=frozenset(str(f) for f in facts.get(version.id, ())),
+            evidence=tuple(span["text"] for span in version.evidence),
+            answer_is_a_name=version.type == "single_choice"
+            and bool(kinds.get(version.id))
+            and kinds[version.id] <= NAME_KINDS,
+            sentences=frozenset(i for span in version.evidence for i in span.get("sentences", [])),
+        )
+        for qid, version in versions
+    }
+
+
+def conflicting_pairs(views: dict[int, Asked]) -> list[tuple[int, int, str]]:
+    """(question, question, why) for every pair that must not share an attempt."""
+    found = []
+    for (a_id, a), (b_id, b) in combinations(sorted(views.items()), 2):
+        reason = conflicts(a, b)
+        if reason:
+            found.append((a_id, b_id, reason))
+    return found

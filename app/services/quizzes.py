@@ -28,6 +28,7 @@ from app.models import (
     question_version_facts,
 )
 from app.services.ownership import is_owned, owned, owned_by, visible_bank_ids
+from app.services.questions import asked_questions, conflicting_pairs
 from app.services.writes import inserted
 
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -116,10 +117,21 @@ def _apply_content(quiz: Quiz, data: dict[str, Any]) -> None:
 
 
 def owned_quiz(session: Session, teacher: User, quiz_id: int) -> Quiz:
-    """One of the teacher's quizzes with what it asks; 404 otherwise."""
-    return owned(
+    """One of the teacher's quizzes with what it asks, and `warnings` about its fixed
+    questions; 404 otherwise."""
+    quiz = owned(
         session, Quiz, quiz_id, teacher, selectinload(Quiz.questions), selectinload(Quiz.draw_rules)
     )
+    quiz.warnings = quiz_warnings(session, quiz)  # type: ignore[attr-defined]
+    return quiz
+
+
+def quiz_warnings(session: Session, quiz: Quiz) -> list[dict[str, Any]]:
+    """Pairs of the quiz's fixed questions that every attempt asks together although they
+    test the same fact or one gives the other away. Draws avoid such pairs by themselves;
+    fixed questions are the teacher's choice, so they are told rather than refused."""
+    views = asked_questions(session, [q.question_id for q in quiz.questions])
+    return [{"questions": [a, b], "reason": reason} for a, b, reason in conflicting_pairs(views)]
 
 
 def create_quiz(session: Session, teacher: User, data: dict[str, Any]) -> Quiz:

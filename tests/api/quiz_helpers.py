@@ -70,6 +70,16 @@ def wrong_answer(item: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
         return {"order": list(reversed(right["order"]))}
     if kind == "cloze":
         return {"blanks": ["zzz"] * (len(content["segments"]) - 1)}
+    if "sentence_count" in content:
+        return {
+            "sentences": [
+                next(
+                    i
+                    for i in range(content["sentence_count"])
+                    if i not in right.get("sentences", [])
+                )
+            ]
+        }
     return {"start": 0, "end": 1}
 
 
@@ -86,5 +96,7 @@ def some_answer(item: dict[str, Any]) -> dict[str, Any]:
         "matching": lambda: {"pairs": {content["prompts"][0]["id"]: ids[0]}},
         "ordering": lambda: {"order": [i["id"] for i in content.get("items", [])]},
         "cloze": lambda: {"blanks": ["zzz"] * (len(content.get("segments", [])) - 1)},
-        "find_evidence": lambda: {"start": 0, "end": 1},
+        "find_evidence": lambda: (
+            {"sentences": [0]} if "sentence_count" in content else {"start": 0, "end": 1}
+        ),
     }[kind]()

@@ -15,8 +15,11 @@ from summary import record
 from app.models import AnswerLog, Attempt, AttemptItem, Response
 
 
-def quiz_of(teacher: Any, learner: Any, size: int, **settings: Any) -> int:
-    questions = teacher.get(f"/api/questions?type=single_choice&page_size={size}").get_json()
+def quiz_of(
+    teacher: Any, learner: Any, size: int, kind: str | None = "single_choice", **settings: Any
+) -> int:
+    of_type = f"type={kind}&" if kind else ""
+    questions = teacher.get(f"/api/questions?{of_type}page_size={size}").get_json()
     assert len(questions) == size
     return assigned_quiz(
         teacher, classroom(teacher, learner), [q["id"] for q in questions], **settings
@@ -24,7 +27,7 @@ def quiz_of(teacher: Any, learner: Any, size: int, **settings: Any) -> int:
 
 
 def costs(teacher: Any, learner: Any, count_queries: Any, size: int) -> tuple[int, int]:
-    quiz_id = quiz_of(teacher, learner, size)
+    quiz_id = quiz_of(teacher, learner, size, kind=None)
     attempt = learner.post(f"/api/quizzes/{quiz_id}/attempts").get_json()
     right = correct_answers(teacher, attempt["id"])
     item_id = attempt["items"][-1]["id"]

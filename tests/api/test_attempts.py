@@ -629,3 +629,27 @@ def test_bad_quizzes_are_422(teacher: Any, loaded_bank: Any, body: dict, field: 
     assert response.status_code == 422, response.get_json()
     assert field in response.get_json()["errors"]["json"]
     assert teacher.get("/api/quizzes").get_json() == []
+
+
+def test_a_quiz_of_fixed_questions_warns_of_pairs_that_give_each_other_away(
+    teacher: Any, loaded_bank: Any
+) -> None:
+    """Issue 11: two questions on one fact, or one whose stem answers the other, are named
+    to the teacher who put both in a quiz (a draw never picks such a pair)."""
+    questions = teacher.get("/api/questions?page_size=100").get_json()
+    by_fact: dict[str, list[int]] = {}
+    for question in questions:
+        for span in question["evidence"]:
+            if span["fact"]:
+                by_fact.setdefault(span["fact"], []).append(question["id"])
+    first, second = next(ids for ids in by_fact.values() if len(ids) >= 2)[:2]
+    created = teacher.post(
+        "/api/quizzes", json={"title": "Twice", "question_ids": [first, second]}
+    ).get_json()
+    assert created["warnings"] == [
+        {"questions": sorted([first, second]), "reason": created["warnings"][0]["reason"]}
+    ]
+    assert "both test the fact" in created["warnings"][0]["reason"]
+    assert teacher.get(f"/api/quizzes/{created['id']}").get_json()["warnings"]
+    alone = teacher.post("/api/quizzes", json={"title": "Once", "question_ids": [first]})
+    assert alone.get_json()["warnings"] == []

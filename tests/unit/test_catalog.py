@@ -60,12 +60,16 @@ def test_generation_is_deterministic() -> None:
 def test_distractors_come_from_facts_of_the_same_kind(catalog: Catalog) -> None:
     (bank,) = catalog.banks
     by_slug = {q.slug: q for q in bank.questions}
-    years = {o["text"] for o in by_slug["treaty-1961--single-choice"].content["options"]}
-    assert "1961" in years and len(years & {"1991", "2000", "2024"}) >= 2
+    facts = catalog.facts[SLUG]
+    years = {str(f.get("year")) for f in facts if f.get("year") and not f.get("metadata")}
+    offered = {o["text"] for o in by_slug["treaty-1961--single-choice"].content["options"]}
+    assert "1961" in offered and offered & (years - {"1961"})
+    # Another fact's year, or one close to the answer: never a year from nowhere.
+    assert all(y in years or abs(int(y) - 1961) <= 3 for y in offered), offered
     speakers = {o["text"] for o in by_slug["terry-wmd--single-choice"].content["options"]}
-    assert "Sue Mi Terry" in speakers
-    people = {"Kim Jong Un", "Vladimir Putin", "John Kirby", "Joe Biden", "Taejun Kang"}
-    assert speakers - {"Sue Mi Terry"} <= people
+    assert "Sue Mi Terry" in speakers and len(speakers) == 4
+    # Only people who speak in the article (issue 11: never the reporter nor Biden).
+    assert speakers <= {"Kim Jong Un", "Vladimir Putin", "John Kirby", "Sue Mi Terry"}
 
 
 # --- broken content ------------------------------------------------------------------------
@@ -136,21 +140,26 @@ def test_year_written_as_text_is_reported(content_copy: Path) -> None:
 def test_distractor_equal_to_the_answer_is_reported(content_copy: Path) -> None:
     bank = content_copy / "banks" / f"{SLUG}.toml"
     edit(
-        bank, '  "Russia has left the United Nations.",', '  "Russia is getting drones from Iran!",'
+        bank,
+        '  "The announcement of the agreement came as no surprise at all.",',
+        '  "Russia is reaching out to North Korea for missiles, and getting drones from Iran!",',
     )
     (message,) = problems(content_copy)
-    assert "question 'kirby-reasons-russia-desperate'" in message
-    assert "distractor 'Russia is getting drones from Iran!' is the same as an answer" in message
+    assert "question 'kirby-evidence-for-desperation'" in message
+    assert "is the same as the answer" in message
 
 
 def test_duplicate_question_is_reported(content_copy: Path) -> None:
     bank = content_copy / "banks" / f"{SLUG}.toml"
     text = bank.read_text(encoding="utf-8")
-    start = text.index('[[question]]\nid = "capital-of-summit"')
+    start = text.index('[[question]]\nid = "why-treaty-cites-article-51"')
     block = text[start : text.index("[[question]]", start + 1)]
-    bank.write_text(text + "\n" + block.replace("capital-of-summit", "capital-again"), "utf-8")
+    copy = block.replace("why-treaty-cites-article-51", "why-again")
+    bank.write_text(text + "\n" + copy, "utf-8")
     (message,) = problems(content_copy)
-    assert "question 'capital-again': asks the same as question 'capital-of-summit'" in message
+    assert "question 'why-again': asks the same as question 'why-treaty-cites-article-51'" in (
+        message
+    )
 
 
 def test_unknown_fields_and_bad_toml_are_reported(content_copy: Path) -> None:

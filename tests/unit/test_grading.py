@@ -159,7 +159,8 @@ def test_short_text_and_cloze_ignore_case_accents_punctuation() -> None:
         {"blanks": [["51", "fifty-one"], ["Charter"]]},
         {"blanks": ["Fifty One", "charter!"]},
     )
-    assert (cloze.score, cloze.max) == (1, 2)  # "fifty one" != "fiftyone"
+    # Issue 11: a hyphen joins words, so "Fifty One" is "fifty-one" (it used to score 1 of 2).
+    assert (cloze.score, cloze.max) == (2, 2)
 
 
 @pytest.mark.parametrize(
@@ -214,3 +215,28 @@ def test_malformed_responses_say_what_was_expected(
 ) -> None:
     problem = response_problem(question_type, content, response)
     assert problem is not None and problem.startswith(f"A {question_type} response looks like")
+
+
+@pytest.mark.parametrize(
+    ("typed", "accepted"),
+    [
+        ("fifty one", "fifty-one"),
+        ("Fifty–One", "fifty-one"),
+        ("the Korean Central News Agency", "Korean Central News Agency"),
+        ("Korean Central News Agency", "The Korean Central News Agency"),
+    ],
+)
+def test_typed_answers_compare_as_a_teacher_would(typed: str, accepted: str) -> None:
+    """Issue 11: hyphens were deleted ("fifty one" failed) and a leading "the" refused."""
+    assert grade_response("short_text", {}, {"accepted": [accepted]}, {"text": typed}).correct
+    cloze = grade_response(
+        "cloze", {"segments": ["a", "b"]}, {"blanks": [[accepted]]}, {"blanks": [typed]}
+    )
+    assert cloze.correct
+
+
+def test_an_article_alone_or_another_word_is_still_wrong() -> None:
+    assert not grade_response("short_text", {}, {"accepted": ["Korea"]}, {"text": "the"}).correct
+    assert not grade_response(
+        "short_text", {}, {"accepted": ["fifty-one"]}, {"text": "fiftyone"}
+    ).correct

@@ -94,20 +94,25 @@ def test_numeric_negative_tolerance_is_refused() -> None:
         compile_question_body(q("numeric", answer=1961, tolerance=-1))
 
 
-def test_find_evidence_needs_exactly_one_span() -> None:
-    with pytest.raises(QuestionProblem, match="exactly one"):
+def test_find_evidence_keys_the_sentences_of_its_evidence() -> None:
+    """Issue 11: the key is the set of sentences holding the evidence (it was one span)."""
+    with pytest.raises(QuestionProblem, match="needs a fact or evidence"):
         compile_question_body(q("find_evidence", evidence=[]))
-    span = {"source": "s", "fact": "f", "start": 3, "end": 9, "text": "abcdef"}
-    body = compile_question_body(q("find_evidence", evidence=[span]))
-    assert body.answer_key == {"start": 3, "end": 9}
+    span = {"source": "s", "fact": "f", "start": 3, "end": 9, "text": "abcdef", "sentences": [4]}
+    other = {**span, "fact": "g", "sentences": [7, 4]}
+    body = compile_question_body(q("find_evidence", evidence=[span, other]))
+    assert body.answer_key == {"sentences": [4, 7]}
     assert body.content == {"source": "s"}
+    with pytest.raises(QuestionProblem, match="one source"):
+        compile_question_body(q("find_evidence", evidence=[span, {**span, "source": "t"}]))
 
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
         ("Democratic People’s Republic of Korea", "democratic peoples republic of korea"),
-        ("  Korean   Central News-Agency. ", "korean central newsagency"),
+        # A hyphen joins words (issue 11: "fifty-one" is "fifty one").
+        ("  Korean   Central News-Agency. ", "korean central news agency"),
         ("Pyöngyang", "pyongyang"),
     ],
 )

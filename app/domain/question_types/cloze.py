@@ -17,7 +17,7 @@ from app.domain.question_types.base import (
     register,
     typed_text,
 )
-from app.domain.text import normalise_answer
+from app.domain.text import comparable_answer
 
 CLOZE_BLANK = re.compile(r"\[\[([^\]]*)\]\]")
 
@@ -66,8 +66,8 @@ class Cloze(QuestionType):
         given = list(response.get("blanks") or [])
         parts = []
         for index, alternatives in enumerate(key["blanks"]):
-            text = normalise_answer(str(given[index])) if index < len(given) else ""
-            right = bool(text) and text in {normalise_answer(a) for a in alternatives}
+            text = comparable_answer(str(given[index])) if index < len(given) else ""
+            right = bool(text) and text in {comparable_answer(a) for a in alternatives}
             parts.append({"blank": index, "correct": right})
         return Grade(float(sum(p["correct"] for p in parts)), float(len(parts)), parts)
 

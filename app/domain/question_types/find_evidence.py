@@ -1,7 +1,13 @@
-"""Find the evidence: the learner selects a passage of the source (character offsets) and
-scores by its overlap with the evidence span: recall = overlap / evidence length, precision =
+"""Find the evidence: the learner selects the sentence or sentences of the source that prove
+a claim. The key is the set of sentences holding the evidence of the question's facts; the
+score is the share of the selection and the key that agree (|selected ∩ key| / |selected ∪
+key|), so full marks take exactly the key, and a missing or an extra sentence costs alike.
+
+Items asked before sentences (a key of character offsets, `{"start", "end"}`) keep their
+rule: by overlap with the evidence span, recall = overlap / evidence length, precision =
 overlap / selection length; 1 if recall >= 0.8 and precision >= 0.5, 0.5 if recall >= 0.5 and
-precision >= 0.25, else 0."""
+precision >= 0.25, else 0.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +25,8 @@ from app.domain.question_types.base import (
     register,
 )
 
+# A claim is proved by a few sentences; a selection of more is a guess.
+MAX_SELECTED = 10
 FULL_RECALL, FULL_PRECISION = 0.8, 0.5
 HALF_RECALL, HALF_PRECISION = 0.5, 0.25
 
@@ -27,21 +35,29 @@ class FindEvidenceSchema(QuestionBaseSchema):
     pass
 
 
+def _legacy(key: dict[str, Any]) -> bool:
+    return "sentences" not in key
+
+
 @register
 class FindEvidence(QuestionType):
     name = "find_evidence"
     label = "Find the evidence"
-    response_shape = '{"start": <int>, "end": <int>} with 0 <= start < end <= text length'
+    response_shape = (
+        '{"sentences": [<sentence index>, ...]}: indices into the source\'s `sentences`'
+    )
     authoring_schema = FindEvidenceSchema
 
     def compile(self, question: dict[str, Any]) -> CompiledBody:
         spans = question.get("evidence") or []
-        if len(spans) != 1:
-            raise QuestionProblem("needs exactly one fact, whose evidence span is the answer")
-        span = spans[0]
-        return CompiledBody(
-            {"source": span["source"]}, {"start": span["start"], "end": span["end"]}
-        )
+        if not spans:
+            raise QuestionProblem("needs a fact or evidence: its sentences are the answer")
+        if len({span["source"] for span in spans}) != 1:
+            raise QuestionProblem("its evidence must come from one source")
+        sentences = sorted({i for span in spans for i in span.get("sentences", [])})
+        if not sentences:
+            raise QuestionProblem("its evidence lies in no sentence of the source")
+        return CompiledBody({"source": spans[0]["source"]}, {"sentences": sentences})
 
     def present(
         self,
@@ -50,30 +66,55 @@ class FindEvidence(QuestionType):
         shuffle_options: bool,
         sources: dict[str, tuple[int, int]],
     ) -> dict[str, Any]:
-        source_id, length = sources[content["source"]]
-        return {**content, "source_id": source_id, "source_length": length}
+        source_id, sentence_count = sources[content["source"]]
+        return {**content, "source_id": source_id, "sentence_count": sentence_count}
 
     def accepts(self, content: dict[str, Any], response: dict[str, Any]) -> bool:
-        start, end = response.get("start"), response.get("end")
+        if "source_length" in content:  # an item asked before sentences
+            start, end = response.get("start"), response.get("end")
+            return (
+                keys_are(response, "start", "end")
+                and is_int(start)
+                and is_int(end)
+                and 0 <= start < end <= content["source_length"]
+            )
+        chosen = response.get("sentences")
         return (
-            keys_are(response, "start", "end")
-            and is_int(start)
-            and is_int(end)
-            and 0 <= start < end <= content["source_length"]
+            keys_are(response, "sentences")
+            and isinstance(chosen, list)
+            and 0 < len(chosen) <= MAX_SELECTED
+            and all(is_int(i) and 0 <= i < content["sentence_count"] for i in chosen)
+            and len(set(chosen)) == len(chosen)
         )
 
     def grade(
         self, content: dict[str, Any], key: dict[str, Any], response: dict[str, Any]
     ) -> Grade:
-        start, end = response.get("start", 0), response.get("end", 0)
-        overlap = max(0, min(end, key["end"]) - max(start, key["start"]))
-        selected = max(0, end - start)
-        recall = overlap / (key["end"] - key["start"])
-        precision = overlap / selected if selected else 0.0
-        if recall >= FULL_RECALL and precision >= FULL_PRECISION:
-            score = 1.0
-        elif recall >= HALF_RECALL and precision >= HALF_PRECISION:
-            score = 0.5
-        else:
-            score = 0.0
-        return Grade(score, 1.0, [{"recall": round(recall, 3), "precision": round(precision, 3)}])
+        if _legacy(key):
+            return _grade_span(key, response)
+        right = set(key["sentences"])
+        chosen = set(response.get("sentences") or [])
+        together = right | chosen
+        score = len(right & chosen) / len(together) if together else 0.0
+        parts = [{"sentence": i, "correct": i in right} for i in sorted(chosen)]
+        return Grade(round(score, 4), 1.0, parts)
+
+    def ideal_response(self, key: dict[str, Any]) -> dict[str, Any]:
+        if _legacy(key):
+            return {"start": key["start"], "end": key["end"]}
+        return {"sentences": list(key["sentences"])}
+
+
+def _grade_span(key: dict[str, Any], response: dict[str, Any]) -> Grade:
+    start, end = response.get("start", 0), response.get("end", 0)
+    overlap = max(0, min(end, key["end"]) - max(start, key["start"]))
+    selected = max(0, end - start)
+    recall = overlap / (key["end"] - key["start"])
+    precision = overlap / selected if selected else 0.0
+    if recall >= FULL_RECALL and precision >= FULL_PRECISION:
+        score = 1.0
+    elif recall >= HALF_RECALL and precision >= HALF_PRECISION:
+        score = 0.5
+    else:
+        score = 0.0
+    return Grade(score, 1.0, [{"recall": round(recall, 3), "precision": round(precision, 3)}])

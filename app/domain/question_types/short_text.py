@@ -18,7 +18,7 @@ from app.domain.question_types.base import (
     register,
     typed_text,
 )
-from app.domain.text import normalise_answer
+from app.domain.text import comparable_answer, normalise_answer
 
 
 class ShortTextSchema(QuestionBaseSchema):
@@ -44,8 +44,8 @@ class ShortText(QuestionType):
     def grade(
         self, content: dict[str, Any], key: dict[str, Any], response: dict[str, Any]
     ) -> Grade:
-        given = normalise_answer(str(response.get("text", "")))
-        right = bool(given) and given in {normalise_answer(a) for a in key["accepted"]}
+        given = comparable_answer(str(response.get("text", "")))
+        right = bool(given) and given in {comparable_answer(a) for a in key["accepted"]}
         return Grade(float(right), 1.0, [{"correct": right}])
 
     def ideal_response(self, key: dict[str, Any]) -> dict[str, Any]:
