@@ -66,7 +66,8 @@ def response_for(item: dict[str, Any], n: int) -> dict[str, Any]:
     if kind == "cloze":
         return {"blanks": [f"word{n}-{i}" for i in range(len(content["segments"]) - 1)]}
     assert kind == "find_evidence", kind
-    return {"start": n % 200, "end": n % 200 + 40}
+    count = content["sentence_count"]
+    return {"sentences": sorted({n % count, (n + 1) % count})}
 
 
 @dataclass
