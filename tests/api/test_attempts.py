@@ -653,3 +653,29 @@ def test_a_quiz_of_fixed_questions_warns_of_pairs_that_give_each_other_away(
     assert teacher.get(f"/api/quizzes/{created['id']}").get_json()["warnings"]
     alone = teacher.post("/api/quizzes", json={"title": "Once", "question_ids": [first]})
     assert alone.get_json()["warnings"] == []
+
+
+def test_an_attempt_drawn_from_the_bank_never_tests_a_fact_twice(
+    teacher: Any, learner: Any, loaded_bank: Any, clock: Any
+) -> None:
+    """product.md: an attempt tests each fact at most once (the draw, through the API)."""
+    bank_id = teacher.get("/api/banks").get_json()[0]["id"]
+    created = teacher.post(
+        "/api/quizzes", json={"title": "Drawn", "draw": [{"bank": bank_id, "count": 20}]}
+    ).get_json()
+    teacher.post(
+        f"/api/quizzes/{created['id']}/assignments", json={"class_id": classroom(teacher, learner)}
+    )
+    for _ in range(5):
+        attempt = start(learner, created["id"])
+        view = teacher.get(f"/api/attempts/{attempt['id']}").get_json()
+        assert len(view["items"]) == 20
+        # A fact is known by its evidence span (each fact has its own).
+        tested = [
+            {(span["start"], span["end"]) for span in item["result"]["evidence"]}
+            for item in view["items"]
+        ]
+        for i, first in enumerate(tested):
+            for second in tested[i + 1 :]:
+                assert not first & second, first & second
+        learner.post(f"/api/attempts/{attempt['id']}/submit")
