@@ -11,10 +11,13 @@ from collections import defaultdict
 from itertools import combinations
 
 from app.content.documents import Catalog, ContentProblem, FactDoc, QuestionDraft
-from app.domain.giveaways import Asked, gives_away, own_tells
+from app.domain.giveaways import Asked, copied_run, gives_away, own_tells
+from app.domain.sentences import split_sentences
 from app.domain.text import normalise_answer
 
 MIN_SINGLE_CHOICE_OPTIONS = 4
+# Words of a passage another sentence may leave out and still repeat it.
+RESTATED_SLACK = 2
 # Where a whole quoted sentence may start: an opening quote, or a sentence end inside one.
 _QUOTE_START = re.compile(r"(“|[.?!]\s)$")
 
@@ -26,7 +29,7 @@ def asked(draft: QuestionDraft, kinds: dict[str, str] | None = None) -> Asked:
     """`kinds`: fact slug -> kind, to tell answers that are names (who said it, who is it)."""
     fact_kinds = {(kinds or {}).get(slug) for _source, slug in draft.facts}
     return Asked(
-        slug=draft.slug,
+        slug=repr(draft.slug),
         type=draft.type,
         prompt=draft.prompt,
         content=draft.content,
@@ -49,6 +52,7 @@ def lint_catalog(catalog: Catalog) -> list[ContentProblem]:
     for bank in catalog.banks:
         for draft in bank.questions:
             findings += [_at(draft, tell) for tell in own_tells(asked(draft, kinds))]
+            findings += _restated(draft, catalog)
             findings += _options_count(draft) + _beside_its_negation(draft, facts_by_slug)
         findings += _pairs(bank.questions, kinds)
     return sorted(findings, key=lambda p: (p.path, p.line or 0, p.message))
@@ -57,6 +61,34 @@ def lint_catalog(catalog: Catalog) -> list[ContentProblem]:
 def _at(draft: QuestionDraft, message: str) -> ContentProblem:
     path, line = draft.origin
     return ContentProblem(path, line, f"question {draft.slug!r}: {message}")
+
+
+def _restated(draft: QuestionDraft, catalog: Catalog) -> list[ContentProblem]:
+    """A find-the-evidence key must be the only place that says it: another sentence that
+    repeats the passage (all but a word or two of it, in a row) would be as right, and
+    score nothing. A sentence repeating only part of it (a subheading without the detail the
+    claim asks for) is not another answer."""
+    if draft.type != "find_evidence":
+        return []
+    source = catalog.sources[draft.content["source"]].text
+    key = set(draft.answer_key["sentences"])
+    found = []
+    for span in draft.evidence:
+        length = len(normalise_answer(span["text"]).split()) - RESTATED_SLACK
+        for index, (start, end) in enumerate(split_sentences(source)):
+            if index in key or length < 3:
+                continue
+            run = copied_run(span["text"], source[start:end], length)
+            if run:
+                found.append(
+                    _at(
+                        draft,
+                        f"sentence {index + 1} repeats its passage (“{run}”): either sentence "
+                        "would be right; set find_evidence = false",
+                    )
+                )
+                break
+    return found
 
 
 def _options_count(draft: QuestionDraft) -> list[ContentProblem]:

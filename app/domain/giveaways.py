@@ -171,12 +171,12 @@ def gives_away(a: Asked, b: Asked, evidence_shown: bool = False) -> str | None:
     stem = stem_text(a) + (" " + " ".join(a.evidence) if evidence_shown else "")
     for answer in [] if b.answer_is_a_name else answer_texts(b):
         if _holds(stem, answer):
-            return f"its stem holds the answer of {b.slug!r}: {answer!r}"
+            return f"the text of {a.slug} holds the answer of {b.slug}: {answer!r}"
     if b.type == "find_evidence":
         for passage in b.evidence:
             run = copied_run(stem, passage)
             if run:
-                return f"its stem quotes the passage {b.slug!r} asks for: “{run}”"
+                return f"the text of {a.slug} quotes the passage {b.slug} asks for: “{run}”"
     return None
 
 
@@ -186,7 +186,8 @@ def conflicts(a: Asked, b: Asked, evidence_shown: bool = False) -> str | None:
     item's evidence), evidence in a shared sentence counts as the same fact."""
     shared = a.facts & b.facts
     if shared:
-        return f"both test the fact {sorted(shared)[0]!r}"
+        return f"{a.slug} and {b.slug} both test the fact {sorted(shared)[0]!r}"
     if evidence_shown and a.sentences & b.sentences:
-        return f"their evidence shares sentence {sorted(a.sentences & b.sentences)[0]}"
+        first = sorted(a.sentences & b.sentences)[0]
+        return f"the evidence of {a.slug} and {b.slug} lies in one sentence ({first + 1})"
     return gives_away(a, b, evidence_shown) or gives_away(b, a, evidence_shown)

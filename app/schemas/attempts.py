@@ -11,6 +11,10 @@ class EvidenceSchema(ma.Schema):
     start = ma.fields.Integer()
     end = ma.fields.Integer()
     text = ma.fields.String()
+    sentences = ma.fields.List(
+        ma.fields.Integer(),
+        metadata={"description": "Indices of the source's sentences the evidence lies in"},
+    )
 
 
 class ItemResultSchema(ma.Schema):

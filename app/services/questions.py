@@ -16,7 +16,7 @@ from app.content.documents import QuestionDraft
 from app.content.drafts import build_draft, load_authoring
 from app.content.evidence import locate_evidence
 from app.content.load import new_version
-from app.domain.giveaways import Asked, conflicts
+from app.domain.giveaways import Asked, conflicts, gives_away
 from app.domain.question_types import QuestionProblem
 from app.domain.sentences import sentences_of_span, split_sentences
 from app.errors import ForbiddenError, InvalidContentError, NotFoundError
@@ -268,14 +268,21 @@ def asked_questions(session: Session, question_ids: Iterable[int]) -> dict[int, 
     ):
         facts.setdefault(version_id, set()).add(fact_id)
         kinds.setdefault(version_id, set()).add(kind)
+    statements = dict(
+        session.execute(
+            select(Fact.id, Fact.statement).where(
+                Fact.id.in_({f for fs in facts.values() for f in fs})
+            )
+        ).all()
+    )
     return {
         qid: Asked(
-            slug=str(qid),
+            slug=f"“{_shortened(version.prompt)}”",
             type=version.type,
             prompt=version.prompt,
             content=version.content,
             key=version.answer_key,
-            facts=frozenset(str(f) for f in facts.get(version.id, ())),
+            facts=frozenset(statements[f] for f in facts.get(version.id, ())),
             evidence=tuple(span["text"] for span in version.evidence),
             answer_is_a_name=version.type == "single_choice"
             and bool(kinds.get(version.id))
@@ -287,10 +294,17 @@ def asked_questions(session: Session, question_ids: Iterable[int]) -> dict[int, 
 
 
 def conflicting_pairs(views: dict[int, Asked]) -> list[tuple[int, int, str]]:
-    """(question, question, why) for every pair that must not share an attempt."""
+    """(question, question, why) for every pair that must not share an attempt; where one
+    gives the other away, it comes first."""
     found = []
     for (a_id, a), (b_id, b) in combinations(sorted(views.items()), 2):
         reason = conflicts(a, b)
-        if reason:
-            found.append((a_id, b_id, reason))
+        if reason is None:
+            continue
+        backwards = gives_away(b, a) is not None and gives_away(a, b) is None
+        found.append((b_id, a_id, reason) if backwards else (a_id, b_id, reason))
     return found
+
+
+def _shortened(text: str, length: int = 70) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

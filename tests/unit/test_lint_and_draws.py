@@ -46,7 +46,7 @@ explanation = "It is."
     )
     new = set(findings(content_copy)) - before
     assert any(
-        "question 'giveaway-by-hand': its stem holds the answer of" in f
+        "question 'giveaway-by-hand': the text of 'giveaway-by-hand' holds the answer of" in f
         and "democratic people" in f.lower()
         for f in new
     ), new
@@ -133,3 +133,14 @@ def test_a_thousand_draws_never_ask_a_fact_twice_nor_give_an_item_away(
             for b in chosen[i + 1 :]:
                 assert conflicts(views[a], views[b]) is None, (seed, a, b)
     assert short == 0, f"{short} of 1000 draws of {count} came short of clash-free questions"
+
+
+def test_a_passage_repeated_in_another_sentence_is_found(content_copy: Path) -> None:
+    """Either sentence would be right, but only the key scores: the question is unfair."""
+    source = content_copy / "sources" / f"{SLUG}.txt"
+    text = source.read_text(encoding="utf-8")
+    # All but the last two words of the passage, in a row (the passage itself stays unique).
+    repeated = "We repeat: DPRK, the Democratic People’s Republic of Korea, is North Korea’s name."
+    source.write_text(text + "\n" + repeated + "\n", encoding="utf-8")
+    found = [f for f in findings(content_copy) if "dprk--find-evidence" in f]
+    assert any("repeats its passage" in f for f in found), found

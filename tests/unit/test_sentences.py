@@ -61,7 +61,6 @@ def test_sentence_selection_scores_by_agreement_with_the_key(
 @pytest.mark.parametrize(
     "response",
     [
-        {"sentences": []},
         {"sentences": [30]},
         {"sentences": [1, 1]},
         {"sentences": ["1"]},
@@ -72,6 +71,11 @@ def test_sentence_selection_scores_by_agreement_with_the_key(
 )
 def test_a_sentence_selection_must_fit_the_source(response: dict) -> None:
     assert response_problem("find_evidence", CONTENT, response) is not None
+
+
+def test_an_empty_selection_withdraws_the_answer_and_scores_nothing() -> None:
+    assert response_problem("find_evidence", CONTENT, {"sentences": []}) is None
+    assert grade_response("find_evidence", CONTENT, KEY, {"sentences": []}).score == 0
 
 
 def test_the_ideal_response_is_the_key_and_scores_full() -> None:

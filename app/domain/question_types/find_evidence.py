@@ -44,7 +44,8 @@ class FindEvidence(QuestionType):
     name = "find_evidence"
     label = "Find the evidence"
     response_shape = (
-        '{"sentences": [<sentence index>, ...]}: indices into the source\'s `sentences`'
+        '{"sentences": [<sentence index>, ...]}: at most 10 indices into the source\'s '
+        "`sentences` ([] withdraws the answer)"
     )
     authoring_schema = FindEvidenceSchema
 
@@ -82,7 +83,7 @@ class FindEvidence(QuestionType):
         return (
             keys_are(response, "sentences")
             and isinstance(chosen, list)
-            and 0 < len(chosen) <= MAX_SELECTED
+            and len(chosen) <= MAX_SELECTED  # empty: the learner withdrew the answer (0)
             and all(is_int(i) and 0 <= i < content["sentence_count"] for i in chosen)
             and len(set(chosen)) == len(chosen)
         )
