@@ -186,7 +186,7 @@ def conflicts(a: Asked, b: Asked, evidence_shown: bool = False) -> str | None:
     item's evidence), evidence in a shared sentence counts as the same fact."""
     shared = a.facts & b.facts
     if shared:
-        return f"{a.slug} and {b.slug} both test the fact {sorted(shared)[0]!r}"
+        return f"{a.slug} and {b.slug} both test the fact “{sorted(shared)[0]}”"
     if evidence_shown and a.sentences & b.sentences:
         first = sorted(a.sentences & b.sentences)[0]
         return f"the evidence of {a.slug} and {b.slug} lies in one sentence ({first + 1})"

@@ -60,7 +60,7 @@ def test_the_builder_shows_questions_that_give_each_other_away(
     expect(panel.locator("[data-warning] q")).to_have_text(prompts)
     # The server names both questions by their prompts and the fact by its statement.
     expect(panel.locator("[data-warning] p")).to_have_text(
-        re.compile(r"^Why: “.+” and “.+” both test the fact 'In 1961 ")
+        re.compile(r"^Why: “.+” and “.+” both test the fact “In 1961 ")
     )
     assert_accessible(page, "builder, warnings")
     screenshot(page, "teacher-quiz-warnings")
