@@ -13,6 +13,7 @@ gets for a quiz of fixed questions. Pure functions of what a learner sees and of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from app.domain.text import normalise_answer
@@ -80,6 +81,19 @@ class Asked:
     # The sentences of the source its evidence lies in.
     sentences: frozenset[int] = frozenset()
 
+    # Normalised once: a draw compares each candidate with every question already taken.
+    @cached_property
+    def stem(self) -> str:
+        return f" {normalise_answer(stem_text(self))} "
+
+    @cached_property
+    def answers(self) -> tuple[str, ...]:
+        return tuple(a for a in (normalise_answer(t) for t in answer_texts(self)) if a)
+
+    @cached_property
+    def evidence_words(self) -> tuple[str, ...]:
+        return tuple(" ".join(_words(passage)) for passage in self.evidence)
+
 
 def stem_text(q: Asked) -> str:
     """What the learner reads besides the options: prompt, blanks' text, items, prompts."""
@@ -111,19 +125,9 @@ def _words(text: str) -> list[str]:
     return normalise_answer(text).split()
 
 
-def _holds(text: str, phrase: str) -> bool:
-    wanted = normalise_answer(phrase)
-    return bool(wanted) and f" {wanted} " in f" {normalise_answer(text)} "
-
-
 def copied_run(a: str, b: str, length: int = COPIED_WORDS) -> str | None:
     """The first run of `length` words of `a` that `b` holds too, if any."""
-    words_a, b_text = _words(a), f" {' '.join(_words(b))} "
-    for i in range(len(words_a) - length + 1):
-        run = " ".join(words_a[i : i + length])
-        if f" {run} " in b_text:
-            return run
-    return None
+    return _shared_run(_words(a), f" {' '.join(_words(b))} ", length)
 
 
 def initials_of(words: list[str]) -> set[str]:
@@ -168,15 +172,24 @@ def gives_away(a: Asked, b: Asked, evidence_shown: bool = False) -> str | None:
     `evidence_shown` (immediate feedback), `a`'s evidence is seen during the attempt too."""
     if a.facts & b.facts:
         return None
-    stem = stem_text(a) + (" " + " ".join(a.evidence) if evidence_shown else "")
-    for answer in [] if b.answer_is_a_name else answer_texts(b):
-        if _holds(stem, answer):
+    stem = a.stem + (" ".join(a.evidence_words) + " " if evidence_shown else "")
+    for answer in () if b.answer_is_a_name else b.answers:
+        if f" {answer} " in stem:
             return f"the text of {a.slug} holds the answer of {b.slug}: {answer!r}"
     if b.type == "find_evidence":
-        for passage in b.evidence:
-            run = copied_run(stem, passage)
+        for passage in b.evidence_words:
+            run = _shared_run(passage.split(), stem)
             if run:
                 return f"the text of {a.slug} quotes the passage {b.slug} asks for: “{run}”"
+    return None
+
+
+def _shared_run(words: list[str], text: str, length: int = COPIED_WORDS) -> str | None:
+    """The first run of `length` of `words` that the spaced, normalised `text` holds."""
+    for i in range(len(words) - length + 1):
+        run = " ".join(words[i : i + length])
+        if f" {run} " in text:
+            return run
     return None
 
 
