@@ -41,7 +41,7 @@ from schemathesis.engine.statistic import Statistic
 pytestmark = pytest.mark.postgresql
 
 ROLES = ("anonymous", "learner", "teacher")
-MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
 # A cap on each role's run, not a budget: `max-time` would repeat fuzzing until it ran out.
 MAX_SECONDS = int(os.environ.get("SCHEMATHESIS_MAX_SECONDS", "180"))
 # Failures shown in the assertion message; the artifact file has them all.
