@@ -1,10 +1,12 @@
-"""`flask questions validate|load|export`, `flask attempts close-overdue` and `flask demo`."""
+"""`flask questions validate|lint|load|export`, `flask sources draft`, `flask attempts
+close-overdue` and `flask demo`."""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections import Counter
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -12,14 +14,19 @@ from flask.cli import AppGroup
 
 from app.content.documents import Catalog
 from app.content.export import export_questions
+from app.content.extract import extract_candidates
+from app.content.ingest import UnreadableSource, text_of_upload
 from app.content.lint import lint_catalog
 from app.content.load import load_catalog
 from app.content.read import read_catalog
+from app.errors import DomainError
 from app.extensions import db
 from app.services.demo import ensure_demo_accounts
+from app.services.sources import export_source
 
 questions = AppGroup("questions", help="Validate, load and export the question bank content.")
 attempts_group = AppGroup("attempts", help="Attempts: jobs to run periodically.")
+sources_group = AppGroup("sources", help="Sources: draft the facts of a news article.")
 
 
 def _validated_catalog(directory: str | None) -> Catalog:
@@ -95,13 +102,74 @@ def load_command(directory: str | None) -> None:
 
 @questions.command("export")
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
-def export_command(fmt: str) -> None:
-    """Print every loaded question (with answer key and evidence) as JSON on stdout."""
+@click.option("--source", "source_id", type=int, help="A teacher's source (its id) to export.")
+@click.option("--to", "target", type=click.Path(file_okay=False), help="With --source: where.")
+def export_command(fmt: str, source_id: int | None, target: str | None) -> None:
+    """Print every loaded question (with answer key and evidence) as JSON on stdout; or, with
+    --source ID --to DIR, write a teacher's source, its accepted facts and its bank as the
+    content files of questions/ (sources/, facts/, banks/ under DIR), to keep in git."""
+    if source_id is not None:
+        if not target:
+            raise click.UsageError("--source needs --to DIR")
+        try:
+            files = export_source(db.session, source_id)
+        except DomainError as error:
+            click.secho(str(error), fg="red", err=True)
+            sys.exit(1)
+        for relative, text in files.items():
+            path = Path(target) / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            click.echo(str(path))
+        return
     exported = export_questions(db.session)
     if not exported:
         click.secho("no questions loaded; run `flask questions load` first", fg="red", err=True)
         sys.exit(1)
     click.echo(json.dumps(exported, ensure_ascii=False, indent=2))
+
+
+@sources_group.command("draft")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+def draft_command(file: str, fmt: str) -> None:
+    """The facts the extractor proposes for an article (.txt, or a saved .html page). Evidence
+    offsets index the article's text as a source stores it (normalised; of a page, the
+    article alone), which `--format text` prints first."""
+    try:
+        article = text_of_upload(file, Path(file).read_bytes())
+    except UnreadableSource as error:
+        click.secho(str(error), fg="red", err=True)
+        sys.exit(1)
+    candidates = extract_candidates(article.text)
+    if fmt == "json":
+        drafted = [
+            {
+                "kind": c.kind,
+                "statement": c.statement,
+                "answer": c.answer,
+                "speaker": c.speaker,
+                "role": c.role,
+                "evidence": {
+                    "start": c.evidence_start,
+                    "end": c.evidence_end,
+                    "text": c.evidence_text,
+                },
+                "fields": c.fields,
+            }
+            for c in candidates
+        ]
+        click.echo(json.dumps(drafted, ensure_ascii=False, indent=2))
+        return
+    click.echo(article.text + "\n")
+    for c in candidates:
+        extra = f" ({c.role})" if c.role else ""
+        click.echo(f"{c.kind:<10} {c.answer}{extra}: {c.statement}")
+        click.echo(f"{'':<10} [{c.evidence_start}:{c.evidence_end}] {c.evidence_text!r}")
+    click.echo(
+        f"{len(candidates)} candidate(s): "
+        + ", ".join(f"{n} {kind}" for kind, n in Counter(c.kind for c in candidates).items())
+    )
 
 
 @attempts_group.command("close-overdue")
@@ -134,4 +202,5 @@ def demo_command() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(questions)
     app.cli.add_command(attempts_group)
+    app.cli.add_command(sources_group)
     app.cli.add_command(demo_command)

@@ -14,8 +14,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-not-secret"
 # A signing key shorter than this can be guessed offline from one captured cookie.
 MIN_SECRET_KEY_BYTES = 32
-# No request body of this API comes near it; uploads, if they come, set their own limit.
+# No request body of this API comes near it, but those that bring an article.
 DEFAULT_MAX_CONTENT_LENGTH = 64 * 1024
+# An article pasted or uploaded (a saved page with its scripts and styles runs to ~1 MB).
+DEFAULT_SOURCE_MAX_BYTES = 2 * 1024 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -81,6 +83,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "JSON_SORT_KEYS": False,
         # Bodies above this are refused (413) before a byte of them is read.
         "MAX_CONTENT_LENGTH": _int_from_env("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH),
+        # The same for the operations that take an article (`app.api.http.takes_article`).
+        "SOURCE_MAX_BYTES": _int_from_env("SOURCE_MAX_BYTES", DEFAULT_SOURCE_MAX_BYTES),
         # Login throttling: failed sign-ins only. Per account and address pair, the waits grow
         # (a minute after 5 failures, 15 minutes after 10, an hour after 20, a day after 40);
         # per account from every address, a ceiling high enough that strangers cannot lock

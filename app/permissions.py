@@ -41,6 +41,11 @@ def signed_in() -> User:
     return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
+def signed_in_or_none() -> User | None:
+    """The signed-in user, or None: for what anyone may read and a user may read more of."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
 def requires(role: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Refuse the view unless someone (with `role`, if given) is signed in."""
 

@@ -103,8 +103,13 @@ class PayloadTooLargeError(DomainError):
 
 
 def refuse_oversized_body() -> None:
-    """413 before anything reads a body over the limit (werkzeug stops a chunked one too)."""
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    """413 before anything reads a body over the limit (werkzeug stops a chunked one too):
+    `SOURCE_MAX_BYTES` for an operation that takes an article, `MAX_CONTENT_LENGTH` else."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = current_app.config[
+        "SOURCE_MAX_BYTES" if getattr(view, "takes_article", False) else "MAX_CONTENT_LENGTH"
+    ]
+    request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLargeError(f"The request body is larger than {limit:,} bytes.")
 

@@ -499,6 +499,9 @@ class Actor:
     def patch(self, path: str, **kwargs: Any) -> Any:
         return self._write("PATCH", path, **kwargs)
 
+    def put(self, path: str, **kwargs: Any) -> Any:
+        return self._write("PUT", path, **kwargs)
+
     def delete(self, path: str, **kwargs: Any) -> Any:
         return self._write("DELETE", path, **kwargs)
 

@@ -39,6 +39,7 @@ def test_check_constraints_hold_the_same_values_as_the_code(db: Any) -> None:
     expected = {
         ("users", "role"): choices.ROLES,
         ("facts", "kind"): choices.FACT_KINDS,
+        ("facts", "status"): choices.FACT_STATUSES,
         ("question_versions", "type"): QUESTION_TYPES,
         ("question_versions", "difficulty"): choices.DIFFICULTIES,
         ("quizzes", "grading"): choices.GRADING_METHODS,

@@ -140,6 +140,14 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
 
+def takes_article(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark an operation whose body brings an article: it may be up to `SOURCE_MAX_BYTES`
+    (`app.security.refuse_oversized_body`). Put it nearest the function: the decorators
+    above copy the mark."""
+    view.takes_article = True  # type: ignore[attr-defined]
+    return view
+
+
 def commit_when_done(view: Callable[..., Any]) -> Callable[..., Any]:
     """One transaction per request: services only flush, and the request's work is committed
     here, once, when the view has returned; an error instead reaches the error handlers,

@@ -15,6 +15,8 @@ class ContentProblem:
     path: str
     line: int | None
     message: str
+    # The question (or fact) it is about, where there is one: what a preview leaves out.
+    subject: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

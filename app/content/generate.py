@@ -13,6 +13,8 @@ only on the facts and the settings: every random choice is seeded from stable id
 | entity      | single choice on the role the article gives                          |
 | definition  | short text (write out the acronym)                                   |
 | event       | single choice on its question, one true/false                        |
+| number      | numeric on the figure (its unit shown)                               |
+| list        | multiple choice: which of these it names, other lists' items wrong   |
 | any, with a | ordering of events on a timeline                                     |
 | timeline    |                                                                      |
 | any, with a | find the evidence: select the sentence(s) of the source proving it   |
@@ -142,6 +144,8 @@ class BankGenerator:
     ) -> list[dict[str, Any]]:
         """A single choice, or nothing: with fewer than `choices` options, or with the answer
         the only option sharing a word with the stem (a tell), it would not be worth asking."""
+        # The author's own distractors come after the generator's: they fill what is short.
+        pool = [*pool, *fact.get("distractors", [])]
         clean = [value for value in pool if not _word_tell(prompt, value)]
         if _word_tell(prompt, answer):
             return self.skip(fact, qid, "its answer shares a word with its stem")
@@ -199,8 +203,11 @@ class BankGenerator:
         other_years = [str(f.get("year")) for f in self.others(fact) if f.get("year")]
         nearby = [str(year + d) for d in (-1, 1, -2, 2, -3, 3)]
         rng = self.rng(fact.slug, "years")
-        pool = rng.sample(other_years, len(other_years)) + nearby
-        distractors = pick_distractors(str(year), pool[: self.choices + 1], self.choices - 1, rng)
+        hints = [str(h) for h in fact.get("distractors", [])]
+        pool = hints + rng.sample(other_years, len(other_years)) + nearby
+        distractors = pick_distractors(
+            str(year), pool[: len(hints) + self.choices + 1], self.choices - 1, rng
+        )
         choice = _question(
             f"{fact.slug}--single-choice",
             "single_choice",
@@ -229,10 +236,15 @@ class BankGenerator:
 
     def speakers(self) -> list[str]:
         """The people who speak in the source: the only plausible answers to "who said it"."""
-        return sorted({self.entities[q.get("speaker")].get("name") for q in self.by_kind["quote"]})
+        return sorted({self.speaker_of(q) for q in self.by_kind["quote"]})
+
+    def speaker_of(self, quote: FactDoc) -> str:
+        """The speaker's name: of the entity fact it names, or as the quote gives it."""
+        entity = self.entities.get(quote.get("speaker"))
+        return str(entity.get("name") if entity else quote.get("speaker_name"))
 
     def from_quote(self, fact: FactDoc) -> list[dict[str, Any]]:
-        speaker = self.entities[fact.get("speaker")].get("name")
+        speaker = self.speaker_of(fact)
         words = fact.get("words")
         prompt = (
             f"Who said this, according to the article? “{words}”"
@@ -302,9 +314,46 @@ class BankGenerator:
                 fact.get("question"),
                 fact,
                 fact.get("answer"),
-                self.rng(fact.slug, "answers").sample(pool, len(pool)) + fact.get("distractors"),
+                self.rng(fact.slug, "answers").sample(pool, len(pool)),
             )
         return questions
+
+    def from_number(self, fact: FactDoc) -> list[dict[str, Any]]:
+        """How many, or how much: a numeric question on the quantity the text gives."""
+        unit = fact.get("unit")
+        return [
+            _question(
+                f"{fact.slug}--numeric",
+                "numeric",
+                f"According to the article, what is this figure: {fact.get('counts')}?"
+                + (f" (in {unit})" if unit else ""),
+                [fact],
+                fact.statement,
+                answer=fact.get("value"),
+                tolerance=0,
+                unit=unit,
+            )
+        ]
+
+    def from_list(self, fact: FactDoc) -> list[dict[str, Any]]:
+        """Which of these the text names together, with items of its other lists as wrong
+        options; no other list, no question."""
+        items = fact.get("items")
+        others = [i for f in self.others(fact) for i in f.get("items") if i not in items]
+        if len(others) < 2:
+            return self.skip(fact, f"{fact.slug}--multiple-choice", "no other list to draw from")
+        wrong = self.rng(fact.slug, "list").sample(others, min(len(others), max(2, len(items))))
+        return [
+            _question(
+                f"{fact.slug}--multiple-choice",
+                "multiple_choice",
+                f"Which of these does the article name as {fact.get('of')}? Select all that apply.",
+                [fact],
+                fact.statement,
+                options=[*items, *wrong],
+                answers=list(items),
+            )
+        ]
 
     def find_evidence(self, fact: FactDoc) -> list[dict[str, Any]]:
         """Select the sentence(s) that prove the fact's `claim`: a paraphrase or a question
@@ -360,7 +409,7 @@ class BankGenerator:
     def matchings(self) -> list[dict[str, Any]]:
         quotes = self.by_kind["quote"]
         size = self.settings["matching_size"]
-        speakers = sorted({q.get("speaker") for q in quotes})
+        speakers = sorted({self.speaker_of(q) for q in quotes})
         if len(speakers) < size:
             return []
         rng, seen, questions = self.rng("matchings"), [], []
@@ -369,20 +418,19 @@ class BankGenerator:
                 break
             group: dict[str, FactDoc] = {}
             for quote in rng.sample(quotes, len(quotes)):
-                group.setdefault(quote.get("speaker"), quote)
+                group.setdefault(self.speaker_of(quote), quote)
             chosen = [group[s] for s in rng.sample(sorted(group), size)]
             slugs = frozenset(f.slug for f in chosen)
             # Each quote in one matching at most: two that share quotes are near twins.
             if any(slugs & earlier for earlier in seen):
                 continue
             seen.append(slugs)
-            in_group = {f.get("speaker") for f in chosen}
+            in_group = {self.speaker_of(f) for f in chosen}
             # A spare name, of someone who speaks in the source too: without one, the last
             # pair would be found by elimination.
-            unused = sorted({q.get("speaker") for q in quotes} - in_group)
+            unused = sorted(set(speakers) - in_group)
             if not unused:
                 break
-            name = lambda slug: self.entities[slug].get("name")  # noqa: E731
             questions.append(
                 _question(
                     group_id("who-said-what", chosen),
@@ -390,8 +438,8 @@ class BankGenerator:
                     "Match each statement with who made it, according to the article.",
                     chosen,
                     " ".join(f.statement for f in chosen),
-                    pairs=[[f.get("words"), name(f.get("speaker"))] for f in chosen],
-                    distractors=[name(s) for s in rng.sample(unused, min(1, len(unused)))],
+                    pairs=[[f.get("words"), self.speaker_of(f)] for f in chosen],
+                    distractors=rng.sample(unused, min(1, len(unused))),
                 )
             )
         return questions
@@ -451,6 +499,8 @@ class BankGenerator:
             "entity": self.from_entity,
             "definition": self.from_definition,
             "event": self.from_event,
+            "number": self.from_number,
+            "list": self.from_list,
         }
         questions: list[dict[str, Any]] = []
         for fact in self.facts:

@@ -60,7 +60,7 @@ def lint_catalog(catalog: Catalog) -> list[ContentProblem]:
 
 def _at(draft: QuestionDraft, message: str) -> ContentProblem:
     path, line = draft.origin
-    return ContentProblem(path, line, f"question {draft.slug!r}: {message}")
+    return ContentProblem(path, line, f"question {draft.slug!r}: {message}", draft.slug)
 
 
 def _restated(draft: QuestionDraft, catalog: Catalog) -> list[ContentProblem]:
@@ -166,7 +166,16 @@ def _quote_form(fact: FactDoc, text: str) -> list[ContentProblem]:
     """A direct quotation must be one or more whole quoted sentences, exactly as printed."""
     if fact.kind != "quote" or not fact.get("direct"):
         return []
-    words = fact.get("words", "")
+    problem = quote_form_problem(fact.get("words", ""), text)
+    if problem is None:
+        return []
+    return [
+        ContentProblem(fact.path, fact.line, f"quote {fact.slug!r}: its words {problem}", fact.slug)
+    ]
+
+
+def quote_form_problem(words: str, text: str) -> str | None:
+    """Why `words` are not whole quoted sentences of `text`, or None if they are."""
     core = words.rstrip(".,?!")
     at = text.find(core)
     problem = None
@@ -176,6 +185,4 @@ def _quote_form(fact: FactDoc, text: str) -> list[ContentProblem]:
         problem = "starts inside a sentence: a fragment, so direct = false (reported speech)"
     elif text[at + len(core) : at + len(core) + 1] not in (".", ",", "?", "!", "”"):
         problem = "stops inside a sentence: a fragment, so direct = false (reported speech)"
-    if problem is None:
-        return []
-    return [ContentProblem(fact.path, fact.line, f"quote {fact.slug!r}: its words {problem}")]
+    return problem

@@ -70,6 +70,9 @@ def _upsert_fact(session: Session, source: Source, doc: FactDoc, existing: Fact 
             "evidence_end": doc.evidence_end,
             "evidence_text": doc.evidence_text,
             "position": doc.position,
+            "status": "accepted",
+            "tags": list(doc.tags),
+            "difficulty": doc.difficulty,
         },
     )
     session.add(fact)
@@ -162,12 +165,28 @@ def load_catalog(
             report.facts += 1
     session.flush()
 
-    names = {name for bank in catalog.banks for q in bank.questions for name in q.tags}
-    tags = {t.name: t for t in session.scalars(select(Tag).where(Tag.name.in_(names)))}
-    for name in sorted(names - set(tags)):
-        tags[name] = Tag(name=name)
-        session.add(tags[name])
+    tags = _tags(
+        session, {name for bank in catalog.banks for q in bank.questions for name in q.tags}
+    )
     for bank in catalog.banks:
         _load_bank(session, bank, facts, tags, report, progress)
     session.flush()
     return report
+
+
+def load_bank(session: Session, doc: BankDoc, facts: dict[tuple[str, str], Fact]) -> LoadReport:
+    """Upsert one bank's questions (a teacher's source bank): `facts` by (source, fact) slug.
+    The bank row must exist (its owner is the caller's to set)."""
+    report = LoadReport()
+    tags = _tags(session, {name for q in doc.questions for name in q.tags})
+    _load_bank(session, doc, facts, tags, report, lambda _: None)
+    session.flush()
+    return report
+
+
+def _tags(session: Session, names: set[str]) -> dict[str, Tag]:
+    tags = {t.name: t for t in session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    for name in sorted(names - set(tags)):
+        tags[name] = Tag(name=name)
+        session.add(tags[name])
+    return tags

@@ -13,7 +13,7 @@ import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from marshmallow import ValidationError
 
@@ -37,6 +37,16 @@ from app.schemas.content_files import (
     BankFileSchema,
     SourceMetaSchema,
 )
+
+
+class ProblemSink(Protocol):
+    """Where a bank's problems go: a content file (file and line), or a teacher's source."""
+
+    name: str
+
+    def line_of_id(self, slug: str) -> int | None: ...
+
+    def problem(self, catalog: Catalog, slug: str | None, message: str) -> None: ...
 
 
 class ContentFile:
@@ -63,7 +73,7 @@ class ContentFile:
 
     def problem(self, catalog: Catalog, slug: str | None, message: str) -> None:
         line = self.line_of_id(slug) if slug else None
-        catalog.problems.append(ContentProblem(self.name, line, message))
+        catalog.problems.append(ContentProblem(self.name, line, message, slug))
 
 
 def format_errors(messages: Any, prefix: str = "") -> list[str]:
@@ -102,8 +112,8 @@ def read_sources(root: Path, catalog: Catalog) -> None:
         catalog.sources[meta_path.stem] = SourceDoc(slug=meta_path.stem, text=text, **meta)
 
 
-def read_facts(root: Path, catalog: Catalog) -> dict[str, ContentFile]:
-    files = {}
+def read_facts(root: Path, catalog: Catalog) -> dict[str, ProblemSink]:
+    files: dict[str, ProblemSink] = {}
     for path in sorted((root / "facts").glob("*.toml")):
         file = ContentFile(root, path)
         files[path.stem] = file
@@ -156,13 +166,12 @@ def read_fact(
     if isinstance(span, str):
         file.problem(catalog, slug, f"{label}: {span}")
         return None
-    fields = {k: v for k, v in data.items() if k not in FACT_COMMON_FIELDS and v is not None}
     return FactDoc(
         source=source.slug,
         slug=data["id"],
         kind=data["kind"],
         statement=data["statement"],
-        fields=fields,
+        fields=fact_fields(data),
         evidence_start=span[0],
         evidence_end=span[1],
         evidence_text=data["evidence"],
@@ -175,11 +184,16 @@ def read_fact(
     )
 
 
+def fact_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """A loaded fact's own fields, as the generator reads them (the rest are columns)."""
+    return {k: v for k, v in data.items() if k not in FACT_COMMON_FIELDS and v is not None}
+
+
 def check_fact_references(
     file: ContentFile, catalog: Catalog, facts: list[FactDoc], entities: set[Any]
 ) -> None:
     for fact in facts:
-        if fact.kind == "quote" and fact.get("speaker") not in entities:
+        if fact.kind == "quote" and fact.get("speaker") and fact.get("speaker") not in entities:
             file.problem(
                 catalog,
                 fact.slug,
@@ -187,7 +201,7 @@ def check_fact_references(
             )
 
 
-def read_banks(root: Path, catalog: Catalog, fact_files: dict[str, ContentFile]) -> None:
+def read_banks(root: Path, catalog: Catalog, fact_files: dict[str, ProblemSink]) -> None:
     for path in sorted((root / "banks").glob("*.toml")):
         file = ContentFile(root, path)
         data = file.parse(catalog)
@@ -212,19 +226,19 @@ def read_banks(root: Path, catalog: Catalog, fact_files: dict[str, ContentFile])
 
 
 def build_bank_questions(
-    file: ContentFile,
+    file: ProblemSink,
     catalog: Catalog,
     doc: BankDoc,
     facts: list[FactDoc],
     bank: dict[str, Any],
-    fact_files: dict[str, ContentFile],
+    fact_files: dict[str, ProblemSink],
 ) -> None:
     generated, skipped = generate_questions(doc.slug, facts, bank["generator"])
     generated_ids = {q["id"] for q in generated}
     for fact_slug, qid, why in skipped:
         origin = next(f for f in facts if f.slug == fact_slug)
         catalog.notes.append(
-            ContentProblem(origin.path, origin.line, f"not generated: {qid!r}: {why}")
+            ContentProblem(origin.path, origin.line, f"not generated: {qid!r}: {why}", fact_slug)
         )
     for unknown in sorted(set(bank["generator"]["exclude"]) - generated_ids):
         file.problem(catalog, None, f"generator.exclude names no generated question: {unknown!r}")
@@ -242,7 +256,7 @@ def build_bank_questions(
 
         def origin_of(
             raw: dict[str, Any], qid: str | None, gen: bool
-        ) -> tuple[ContentFile, str | None]:
+        ) -> tuple[ProblemSink, str | None]:
             if gen:
                 fact = facts_by_slug[raw["facts"][0]][0]
                 return fact_files[fact.source], fact.slug

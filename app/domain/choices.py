@@ -6,7 +6,10 @@ from __future__ import annotations
 
 ROLES = ("teacher", "learner")
 DIFFICULTIES = ("easy", "medium", "hard")
-FACT_KINDS = ("date", "clause", "quote", "entity", "definition", "event")
+FACT_KINDS = ("date", "clause", "quote", "entity", "definition", "event", "number", "list")
+# A fact a teacher's source drafted is proposed until they accept or reject it; one whose
+# evidence a new version of the source no longer holds is stale until they decide.
+FACT_STATUSES = ("proposed", "accepted", "rejected", "stale")
 GRADING_METHODS = ("highest", "average", "first", "last")
 # When an item's result (score, right or wrong) shows to the learner.
 FEEDBACK_POLICIES = ("immediate", "on_submit", "after_close")

@@ -15,10 +15,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
-from app.domain.choices import DIFFICULTIES, FACT_KINDS, in_check
+from app.domain.choices import DIFFICULTIES, FACT_KINDS, FACT_STATUSES, in_check
+from app.domain.facts import fact_answer
 from app.domain.question_types import QUESTION_TYPES
 from app.domain.sentences import split_sentences
 from app.models.base import Base, TimestampMixin
@@ -28,6 +30,7 @@ class Source(TimestampMixin, Base):
     """A document that facts are taken from; its text is the reference for evidence offsets."""
 
     __tablename__ = "sources"
+    __table_args__ = (UniqueConstraint("lineage", "revision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -41,6 +44,15 @@ class Source(TimestampMixin, Base):
     url: Mapped[str | None] = mapped_column(String(500))
     text: Mapped[str] = mapped_column(Text)
     text_sha256: Mapped[str] = mapped_column(String(64))
+    # A teacher's own source (pasted or uploaded); None for those loaded from questions/.
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
+    # A revision is a new source row: the old one stays, for the attempts that quoted it.
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The first version's slug, shared by all its revisions (and the slug of their bank).
+    lineage: Mapped[str | None] = mapped_column(String(120))
 
     facts: Mapped[list[Fact]] = relationship(
         back_populates="source", lazy="raise", order_by="Fact.position"
@@ -60,6 +72,7 @@ class Fact(TimestampMixin, Base):
         UniqueConstraint("source_id", "slug"),
         CheckConstraint("evidence_start >= 0 AND evidence_end > evidence_start", "evidence_span"),
         CheckConstraint(in_check("kind", FACT_KINDS), "kind"),
+        CheckConstraint(in_check("status", FACT_STATUSES), "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +86,15 @@ class Fact(TimestampMixin, Base):
     evidence_text: Mapped[str] = mapped_column(Text)
     # Order of the facts file: practice introduces new facts in this order.
     position: Mapped[int]
+    # Only accepted facts become questions; see app.domain.choices.FACT_STATUSES.
+    status: Mapped[str] = mapped_column(String(10), default="accepted", server_default="accepted")
+    tags: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    difficulty: Mapped[str] = mapped_column(String(10), default="medium", server_default="medium")
+
+    @property
+    def answer(self) -> str | None:
+        """The fact's answer in a word or two (a year, a speaker): what the review page shows."""
+        return fact_answer(self.kind, self.fields)
 
     source: Mapped[Source] = relationship(back_populates="facts", lazy="raise")
 
@@ -89,6 +111,9 @@ class Bank(TimestampMixin, Base):
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
+    # A teacher's bank their learners may practise (one built from their source); a bank of
+    # their own questions is not.
+    published: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Filled by queries that ask for it, never lazily.
     question_count: Mapped[int | None] = query_expression()
 

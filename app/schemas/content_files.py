@@ -11,7 +11,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from app.domain.choices import DIFFICULTIES, FACT_KINDS
 from app.domain.question_types.base import SLUG, NonEmpty, Text, TextList
 from app.domain.question_types.ordering import MIN_ORDERING_ITEMS
-from app.schemas.fields import StrictBoolean, StrictInteger, TomlDate, TomlLocalDateTime
+from app.schemas.fields import (
+    StrictBoolean,
+    StrictInteger,
+    StrictNumber,
+    TomlDate,
+    TomlLocalDateTime,
+)
 
 
 class StrictSchema(Schema):
@@ -48,6 +54,8 @@ class FactBaseSchema(StrictSchema):
     # About the page rather than the story (byline, update time, photo credit): asked only
     # when the bank's generator settings say metadata = true.
     metadata = StrictBoolean(load_default=False)
+    # Wrong answers worth offering beside those the generator finds (other facts' answers).
+    distractors = TextList(load_default=list)
 
 
 class DateFactSchema(FactBaseSchema):
@@ -62,9 +70,16 @@ class ClauseFactSchema(FactBaseSchema):
 
 
 class QuoteFactSchema(FactBaseSchema):
-    speaker = fields.String(required=True, validate=SLUG)
+    # The id of the speaker's entity fact, or (drafted from a teacher's article) their name.
+    speaker = fields.String(load_default=None, validate=SLUG)
+    speaker_name = Text(load_default=None)
     words = Text(required=True)
     direct = StrictBoolean(required=True)
+
+    @validates_schema
+    def names_its_speaker(self, data: dict, **kwargs: object) -> None:
+        if not data.get("speaker") and not data.get("speaker_name"):
+            raise ValidationError("Give speaker (an entity fact's id) or speaker_name.")
 
 
 class EntityFactSchema(FactBaseSchema):
@@ -85,7 +100,6 @@ class EventFactSchema(FactBaseSchema):
     question = Text(load_default=None)
     answer = Text(load_default=None)
     answer_kind = Text(load_default=None)
-    distractors = TextList(load_default=list)
     false_statements = TextList(load_default=list)
 
     @validates_schema
@@ -95,6 +109,21 @@ class EventFactSchema(FactBaseSchema):
             raise ValidationError("question, answer and answer_kind go together.")
 
 
+class NumberFactSchema(FactBaseSchema):
+    """A quantity the text gives: "$3.2 billion in loans", "two months after"."""
+
+    value = StrictNumber(required=True)
+    unit = Text(load_default=None)
+    counts = Text(required=True)  # what the number counts or measures
+
+
+class ListFactSchema(FactBaseSchema):
+    """Places or parties the text names together: "Chile, Peru and Bolivia"."""
+
+    items = TextList(required=True, validate=validate.Length(min=2))
+    of = Text(required=True)  # what the items are
+
+
 FACT_SCHEMAS: dict[str, type[FactBaseSchema]] = {
     "date": DateFactSchema,
     "clause": ClauseFactSchema,
@@ -102,6 +131,8 @@ FACT_SCHEMAS: dict[str, type[FactBaseSchema]] = {
     "entity": EntityFactSchema,
     "definition": DefinitionFactSchema,
     "event": EventFactSchema,
+    "number": NumberFactSchema,
+    "list": ListFactSchema,
 }
 # Kept in a fact's `fields` for the generator: the rest are columns of their own.
 FACT_COMMON_FIELDS = frozenset(FactBaseSchema().fields) - {
@@ -110,6 +141,7 @@ FACT_COMMON_FIELDS = frozenset(FactBaseSchema().fields) - {
     "claim",
     "find_evidence",
     "metadata",
+    "distractors",
 }
 
 

@@ -44,7 +44,15 @@ class ProgressSchema(ma.Schema):
 
 
 class PracticeQuerySchema(ma.Schema):
-    bank = Id(strict=False, required=True, metadata={"description": "A shared bank's id"})
+    bank = Id(
+        strict=False,
+        required=True,
+        metadata={
+            "description": (
+                "The id of a bank you may practise: a shared one, or one your teacher published"
+            )
+        },
+    )
     tag = Text(load_default=None, max_length=60)
 
 

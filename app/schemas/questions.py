@@ -14,17 +14,6 @@ from app.domain.question_types import QUESTION_TYPES
 from app.schemas.fields import BoundedInteger, Id, Text
 
 
-class FactSchema(ma.Schema):
-    id = ma.fields.Integer()
-    slug = ma.fields.String()
-    kind = ma.fields.String()
-    statement = ma.fields.String()
-    fields = ma.fields.Dict()
-    evidence_start = ma.fields.Integer()
-    evidence_end = ma.fields.Integer()
-    evidence_text = ma.fields.String()
-
-
 class BankSchema(ma.Schema):
     id = ma.fields.Integer()
     slug = ma.fields.String()
@@ -32,6 +21,9 @@ class BankSchema(ma.Schema):
     description = ma.fields.String()
     owner_id = ma.fields.Integer(
         allow_none=True, metadata={"description": "null for banks loaded from questions/"}
+    )
+    published = ma.fields.Boolean(
+        metadata={"description": "A teacher's bank their learners may practise (from a source)"}
     )
     question_count = ma.fields.Integer(metadata={"description": "Active questions"})
 

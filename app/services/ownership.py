@@ -3,8 +3,9 @@
 - `owned(session, Model, id, user)`: the row if `user` owns it, else 404 (someone else's
   object answers as if it did not exist, so ids reveal nothing about other people's data).
 - `owned_by(Model, user)`: a `select()` of the rows `user` owns.
-- `visible_banks(user)` / `usable_bank`: banks a person may read and draw from: the shared
-  ones (loaded from questions/, no owner) and their own.
+- `bank_visible_to(user)` / `source_visible_to(user)`: banks and sources a person may read
+  (and draw or practise from): the shared ones (loaded from questions/, no owner), a
+  teacher's own, and for a learner those of the teachers of their classes.
 
 A model's owner is its `owner_id` column, or `user_id` for what belongs to a person's
 account (tokens).
@@ -14,11 +15,11 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError
-from app.models import ApiToken, Bank, User
+from app.models import ApiToken, Bank, ClassMembership, SchoolClass, Source, User
 
 T = TypeVar("T")
 
@@ -48,9 +49,35 @@ def is_owned(session: Session, model: Any, ident: int, user: User) -> bool:
     )
 
 
+def _teachers_of(user: User) -> Select[tuple[int]]:
+    return (
+        select(SchoolClass.owner_id)
+        .join(ClassMembership, ClassMembership.class_id == SchoolClass.id)
+        .where(ClassMembership.user_id == user.id)
+    )
+
+
+def _readable(
+    owner_id: Any, user: User | None, published: ColumnElement[bool] | None = None
+) -> ColumnElement[bool]:
+    if user is None:
+        return owner_id.is_(None)
+    if user.role == "learner":
+        theirs = owner_id.in_(_teachers_of(user))
+        return or_(owner_id.is_(None), theirs if published is None else and_(theirs, published))
+    return or_(owner_id.is_(None), owner_id == user.id)
+
+
 def bank_visible_to(user: User) -> ColumnElement[bool]:
-    """SQL: the bank is shared, or the user's own."""
-    return or_(Bank.owner_id.is_(None), Bank.owner_id == user.id)
+    """SQL: the bank is shared, the user's own, or (a learner) one their teacher published
+    (a teacher's bank of their own questions stays theirs)."""
+    return _readable(Bank.owner_id, user, Bank.published)
+
+
+def source_visible_to(user: User | None) -> ColumnElement[bool]:
+    """SQL: the source is shared (anyone, signed in or not), the teacher's own, or (a
+    learner) one of their teachers': its text is what their questions quote."""
+    return _readable(Source.owner_id, user)
 
 
 def visible_bank_ids(session: Session, user: User) -> set[int]:

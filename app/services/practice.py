@@ -40,6 +40,7 @@ from app.services.attempts import (
     item_result,
     source_locations,
 )
+from app.services.ownership import bank_visible_to
 from app.services.progress import (
     GradedAnswer,
     apply_visible_reviews,
@@ -184,9 +185,8 @@ def next_question(
     """The question to practise now, recorded as the one the learner may answer.
 
     Reviews that became visible must be applied first (`apply_visible_reviews`)."""
-    bank = session.get(Bank, bank_id)
-    if bank is None or bank.owner_id is not None:
-        raise NotFoundError(f"No shared bank has id {bank_id}.")
+    if session.scalar(select(Bank.id).where(Bank.id == bank_id, bank_visible_to(learner))) is None:
+        raise NotFoundError(f"No bank you may practise has id {bank_id}.")
     held = set(session.scalars(facts_of_open_quizzes(learner.id, now)))
     options = practice_options(_candidates(session, bank_id, tag), held)
     cards = load_cards(session, learner.id, options.fact_order)

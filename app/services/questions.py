@@ -30,7 +30,14 @@ from app.models import (
     User,
     question_version_facts,
 )
-from app.services.ownership import bank_visible_to, is_owned
+from app.services.ownership import bank_visible_to, is_owned, source_visible_to
+
+# A source's bank is rebuilt from its facts on every publish: a change made to one of its
+# questions would be undone.
+SOURCE_BANK_EDITS = (
+    "This bank is made from a source's facts: edit the facts and publish again, or write the "
+    "question in your own bank."
+)
 
 
 @dataclass(frozen=True)
@@ -120,12 +127,15 @@ def _personal_bank(session: Session, teacher: User) -> Bank:
 
 
 def _evidence_spans(
-    session: Session, fact_ids: list[int], evidence: dict[str, Any] | None
+    session: Session, teacher: User, fact_ids: list[int], evidence: dict[str, Any] | None
 ) -> tuple[list[dict[str, Any]], list[Fact]]:
     facts = (
         list(
             session.scalars(
-                select(Fact).where(Fact.id.in_(fact_ids)).options(selectinload(Fact.source))
+                select(Fact)
+                .join(Fact.source)
+                .where(Fact.id.in_(fact_ids), source_visible_to(teacher))
+                .options(selectinload(Fact.source))
             )
         )
         if fact_ids
@@ -150,7 +160,9 @@ def _evidence_spans(
         for f in ordered
     ]
     if evidence:
-        source = session.get(Source, evidence["source_id"])
+        source = session.scalar(
+            select(Source).where(Source.id == evidence["source_id"], source_visible_to(teacher))
+        )
         if source is None:
             raise _invalid({"evidence": {"source_id": ["No source has this id."]}})
         span = locate_evidence(source.text, evidence["text"], evidence.get("occurrence"))
@@ -173,12 +185,14 @@ def _invalid(messages: dict[str, Any]) -> InvalidContentError:
     return InvalidContentError("The question is not valid; see errors.", errors={"json": messages})
 
 
-def _draft(session: Session, slug: str, fields: dict[str, Any]) -> tuple[QuestionDraft, list[Fact]]:
+def _draft(
+    session: Session, teacher: User, slug: str, fields: dict[str, Any]
+) -> tuple[QuestionDraft, list[Fact]]:
     fields = dict(fields)
     fact_ids = fields.pop("facts", None) or []
     evidence = fields.pop("evidence", None)
     fields.pop("bank", None)
-    spans, facts = _evidence_spans(session, fact_ids, evidence)
+    spans, facts = _evidence_spans(session, teacher, fact_ids, evidence)
     try:
         data = load_authoring({**fields, "id": slug, "facts": []})
         draft = build_draft(
@@ -208,10 +222,12 @@ def create_question(session: Session, teacher: User, fields: dict[str, Any]) -> 
         if not is_owned(session, Bank, fields["bank"], teacher):
             raise _invalid({"bank": ["Not one of your banks."]})
         bank = session.get_one(Bank, fields["bank"])
+        if bank.published:
+            raise _invalid({"bank": [SOURCE_BANK_EDITS]})
     else:
         bank = _personal_bank(session, teacher)
     slug = f"q-{secrets.token_hex(5)}"
-    draft, facts = _draft(session, slug, fields)
+    draft, facts = _draft(session, teacher, slug, fields)
     question = Question(bank_id=bank.id, slug=slug, latest_version=1)
     question.tags = _tags(session, draft.tags)
     question.versions = [new_version(draft, 1, facts)]
@@ -229,13 +245,15 @@ def edit_question(
         raise ForbiddenError(
             "Questions of a shared bank are edited in its file under questions/ and reloaded."
         )
+    if session.scalar(select(Bank.published).where(Bank.id == question.bank_id)):
+        raise ForbiddenError(SOURCE_BANK_EDITS)
     current = question.current
     fields = {**current.authoring, **changes}
     if "type" in changes and changes["type"] != current.type:
         # A new type brings its own fields; the old type's ones would be refused.
         keep = {"prompt", "tags", "difficulty", "explanation", "facts", "evidence"}
         fields = {k: v for k, v in current.authoring.items() if k in keep} | changes
-    draft, facts = _draft(session, question.slug, fields)
+    draft, facts = _draft(session, teacher, question.slug, fields)
     if draft.content_hash != current.content_hash:
         number = question.latest_version + 1
         version = new_version(draft, number, facts)

@@ -17,6 +17,26 @@ NEW_QUESTION = {
 }
 
 
+# A short news text a teacher pastes as a source of their own (issue 12): a date, a list, an
+# acronym, people with roles, quotations and a number.
+NEW_ARTICLE = """Pacific nations sign fisheries pact
+
+The agreement was signed on March 3, 2025, in Suva after two years of talks.
+
+Fiji, Tonga and Samoa will share patrol boats under the deal, which the Pacific Islands \
+Forum (PIF) brokered.
+
+“This is the strongest protection our waters have ever had,” Prime Minister Sitiveni \
+Rabuka said.
+
+Maria Lopez, a senior fellow at the Lowy Institute, said the pact would cut illegal catches.
+
+“It will not be easy,” she told reporters. “But the boats are a start.”
+
+The region's tuna fishery is worth $3.2 billion a year, according to the forum.
+"""
+
+
 def one_of_each_type(teacher: Any) -> list[dict[str, Any]]:
     """The first bank question of each of the nine types, as the teacher sees it."""
     return [

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from quiz_helpers import NEW_QUESTION
+from quiz_helpers import NEW_ARTICLE, NEW_QUESTION
 from summary import record
 
 
@@ -26,6 +26,17 @@ class Row:
     owner: int
     other_teacher: int
 
+
+PASTED = {"title": "Fisheries pact", "publisher": "Pacific Daily", "text": NEW_ARTICLE}
+REVISED = {"text": NEW_ARTICLE.replace("March 3", "March 4")}
+OWN_FACT = {
+    "kind": "entity",
+    "statement": "The Pacific Islands Forum brokered the pact.",
+    "answer": "Pacific Islands Forum",
+    "fields": {"role": "the broker of the pact", "entity_type": "organisation"},
+    "evidence_start": 0,
+    "evidence_end": 20,
+}
 
 MATRIX = [
     # Anyone may call these: the answers show the request got past authorisation to its checks.
@@ -61,6 +72,27 @@ MATRIX = [
     Row("GET", "/api/question-types", None, 200, 200, 200, 200),
     Row("GET", "/api/sources/{source}", None, 200, 200, 200, 200),
     Row("GET", "/api/sources/{source}/facts", None, 401, 403, 200, 200),
+    # A teacher's own source: the owner's alone (its learners read it once its bank is out).
+    Row("POST", "/api/sources", PASTED, 401, 403, 201, 201),
+    Row("POST", "/api/sources/upload", None, 401, 403, 422, 422),
+    Row("GET", "/api/sources/{own_source}", None, 404, 404, 200, 404),
+    Row("GET", "/api/sources/{own_source}/facts", None, 401, 403, 200, 404),
+    Row("POST", "/api/sources/{own_source}/facts", OWN_FACT, 401, 403, 201, 404),
+    Row(
+        "PATCH",
+        "/api/sources/{own_source}/facts/{own_fact}",
+        {"status": "rejected"},
+        401,
+        403,
+        200,
+        404,
+    ),
+    Row("GET", "/api/sources/{own_source}/bank", None, 401, 403, 200, 404),
+    Row("PUT", "/api/sources/{own_source}/bank", None, 401, 403, 422, 404),
+    Row("PUT", "/api/sources/{source}/bank", None, 401, 403, 404, 404),
+    Row("POST", "/api/sources/{own_source}/revisions", REVISED, 401, 403, 201, 404),
+    Row("POST", "/api/sources/{own_source}/revisions/upload", None, 401, 403, 422, 422),
+    Row("GET", "/api/sources/{own_source}/changes", None, 401, 403, 200, 404),
     Row("GET", "/api/banks", None, 401, 200, 200, 200),
     Row("GET", "/api/questions", None, 401, 403, 200, 200),
     Row("GET", "/api/questions/{shared_question}", None, 401, 403, 200, 200),
@@ -119,6 +151,8 @@ def built_world(app: Any, module_db: None, make_actor: Any) -> dict[str, Any]:
     own_question = owner.post("/api/questions", json=NEW_QUESTION).get_json()
     shared = owner.get("/api/questions?type=numeric").get_json()[0]
     source = owner.get("/api/sources").get_json()[0]
+    own_source = owner.post("/api/sources", json=PASTED).get_json()
+    own_fact = owner.get(f"/api/sources/{own_source['id']}/facts").get_json()[0]
     other_class = owner.post("/api/classes", json={"name": "8C"}).get_json()
     quiz = owner.post(
         "/api/quizzes", json={"title": "q", "question_ids": [shared["id"]]}
@@ -130,6 +164,8 @@ def built_world(app: Any, module_db: None, make_actor: Any) -> dict[str, Any]:
         "people": {"learner": learner, "owner": owner, "other_teacher": other},
         "ids": {
             "source": source["id"],
+            "own_source": own_source["id"],
+            "own_fact": own_fact["id"],
             "class": school_class["id"],
             "join_code": school_class["join_code"],
             "member": member.id,

@@ -70,7 +70,7 @@ def test_bad_input_gets_a_problem_document(
 
 
 def test_wrong_method_gets_a_problem_document(client: FlaskClient) -> None:
-    assert_problem(client.post("/api/sources", json={}), 405)
+    assert_problem(client.put("/api/sources", json={}), 405)
     assert_problem(client.delete("/api/sources/1"), 405)
 
 

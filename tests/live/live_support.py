@@ -228,7 +228,10 @@ class LiveServer:
     def access_log(self) -> list[str]:
         if not self.access_log_path.exists():
             return []
-        return self.access_log_path.read_text(errors="replace").splitlines()
+        # Lines end at "\n" alone: str.splitlines() also splits at U+0085 and U+2028, which a
+        # fuzzed path may hold, and the fragment after would read as a status of its own.
+        text = self.access_log_path.read_text(errors="replace")
+        return [line for line in text.split("\n") if line]
 
 
 # --- clients and the seeded world -----------------------------------------------------------

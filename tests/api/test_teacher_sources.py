@@ -1,0 +1,352 @@
+"""A teacher's own source (issue 12): paste or upload, review the drafted facts, publish the
+bank, quiz and practise it, and bring a new version of it."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from quiz_helpers import NEW_ARTICLE as ARTICLE
+from quiz_helpers import classroom
+
+from app.models import Bank, Fact, Question, Source
+
+PROBLEM = "application/problem+json"
+
+
+def paste(teacher: Any, text: str = ARTICLE, **meta: Any) -> Any:
+    body = {"title": "Fisheries pact", "publisher": "Pacific Daily", "text": text, **meta}
+    return teacher.post("/api/sources", json=body)
+
+
+def facts_of(teacher: Any, source_id: int, **query: str) -> list[dict[str, Any]]:
+    params = "&".join(f"{k}={v}" for k, v in query.items())
+    response = teacher.get(f"/api/sources/{source_id}/facts?page_size=100&{params}")
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def counts(db: Any) -> tuple[int, int, int]:
+    """Rows of sources, facts and questions: what a refused request must not change."""
+    session = db.session
+    return (
+        session.query(Source).count(),
+        session.query(Fact).count(),
+        session.query(Question).count(),
+    )
+
+
+def accept_all(teacher: Any, source_id: int) -> list[dict[str, Any]]:
+    accepted = []
+    for fact in facts_of(teacher, source_id, status="proposed"):
+        response = teacher.patch(
+            f"/api/sources/{source_id}/facts/{fact['id']}", json={"status": "accepted"}
+        )
+        if response.status_code == 200:
+            accepted.append(response.get_json())
+    return accepted
+
+
+@pytest.fixture
+def source(teacher: Any, loaded_bank: Any) -> dict[str, Any]:
+    created = paste(teacher)
+    assert created.status_code == 201, created.get_json()
+    return created.get_json()
+
+
+def test_pasting_an_article_drafts_proposed_facts_with_verbatim_evidence(
+    teacher: Any, source: dict[str, Any]
+) -> None:
+    assert source["text"] == ARTICLE.strip()
+    assert source["owner_id"] == teacher.id and source["revision"] == 1
+    facts = facts_of(teacher, source["id"])
+    assert {f["status"] for f in facts} == {"proposed"}
+    kinds = {f["kind"] for f in facts}
+    assert {"date", "quote", "definition", "entity", "number", "list"} <= kinds
+    for fact in facts:
+        assert (
+            source["text"][fact["evidence_start"] : fact["evidence_end"]] == (fact["evidence_text"])
+        )
+    quotes = {f["answer"] for f in facts if f["kind"] == "quote"}
+    assert quotes == {"Sitiveni Rabuka", "Maria Lopez"}
+
+
+def test_own_sources_are_the_teachers_alone(
+    teacher: Any, sign_up: Any, source: dict[str, Any]
+) -> None:
+    other = sign_up("teacher", "other")
+    assert other.get(f"/api/sources/{source['id']}").status_code == 404
+    assert other.get(f"/api/sources/{source['id']}/facts").status_code == 404
+    fact = facts_of(teacher, source["id"])[0]
+    edit = other.patch(
+        f"/api/sources/{source['id']}/facts/{fact['id']}", json={"status": "accepted"}
+    )
+    assert edit.status_code == 404
+    mine = [s["id"] for s in teacher.get("/api/sources?mine=true").get_json()]
+    assert mine == [source["id"]]
+    assert source["id"] not in [s["id"] for s in other.get("/api/sources").get_json()]
+
+
+def test_review_accepts_edits_and_rejects(teacher: Any, source: dict[str, Any]) -> None:
+    facts = facts_of(teacher, source["id"])
+    date = next(f for f in facts if f["kind"] == "date")
+    url = f"/api/sources/{source['id']}/facts/{date['id']}"
+    edited = teacher.patch(
+        url,
+        json={
+            "status": "accepted",
+            "statement": "The pact was signed in Suva in 2025.",
+            "tags": ["pact-dates"],
+            "distractors": ["2023", "2024"],
+        },
+    )
+    assert edited.status_code == 200, edited.get_json()
+    body = edited.get_json()
+    assert body["status"] == "accepted" and body["tags"] == ["pact-dates"]
+    assert body["statement"] == "The pact was signed in Suva in 2025."
+    quote = next(f for f in facts if f["kind"] == "quote")
+    renamed = teacher.patch(
+        f"/api/sources/{source['id']}/facts/{quote['id']}", json={"answer": "Maria Lopez"}
+    )
+    assert renamed.status_code == 200 and renamed.get_json()["answer"] == "Maria Lopez"
+    rejected = teacher.patch(
+        f"/api/sources/{source['id']}/facts/{quote['id']}", json={"status": "rejected"}
+    )
+    assert rejected.get_json()["status"] == "rejected"
+    assert [f["id"] for f in facts_of(teacher, source["id"], status="accepted")] == [date["id"]]
+
+
+def test_a_fact_of_ones_own_from_a_selected_passage(teacher: Any, source: dict[str, Any]) -> None:
+    text = source["text"]
+    passage = "Fiji, Tonga and Samoa will share patrol boats"
+    start = text.index(passage)
+    created = teacher.post(
+        f"/api/sources/{source['id']}/facts",
+        json={
+            "kind": "entity",
+            "statement": "The Pacific Islands Forum brokered the fisheries pact.",
+            "answer": "Pacific Islands Forum",
+            "fields": {"role": "the broker of the pact", "entity_type": "organisation"},
+            "evidence_start": start,
+            "evidence_end": start + len(passage),
+        },
+    )
+    assert created.status_code == 201, created.get_json()
+    fact = created.get_json()
+    assert fact["status"] == "accepted" and fact["evidence_text"] == passage
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"status": "stale"},
+        {"status": "maybe"},
+        {"evidence_start": 10, "evidence_end": 5},
+        {"evidence_start": 0, "evidence_end": 10**6},
+        {"fields": {"statement": "sneaked in"}},
+        {"answer": "not a year"},
+        {"tags": []},
+        {"statement": ""},
+    ],
+)
+def test_a_bad_edit_is_a_clean_4xx_and_changes_nothing(
+    teacher: Any, source: dict[str, Any], change: dict[str, Any]
+) -> None:
+    fact = next(f for f in facts_of(teacher, source["id"]) if f["kind"] == "date")
+    response = teacher.patch(f"/api/sources/{source['id']}/facts/{fact['id']}", json=change)
+    assert 400 <= response.status_code < 500 and response.mimetype == PROBLEM
+    after = next(f for f in facts_of(teacher, source["id"]) if f["id"] == fact["id"])
+    assert after == fact
+
+
+@pytest.mark.parametrize(
+    ("upload", "status"),
+    [
+        (("empty.txt", b""), 422),
+        (("spaces.txt", b"   \n\n  "), 422),
+        (("binary.txt", bytes(range(256)) * 8), 415),
+        (("latin1.txt", "Caf\xe9 ".encode("latin-1") * 100), 415),
+        (("picture.png", b"\x89PNG\r\n\x1a\n" + b"0" * 400), 415),
+        (("short.txt", b"Too short to be an article."), 422),
+    ],
+)
+def test_a_bad_upload_is_a_clean_4xx_and_writes_nothing(
+    teacher: Any, loaded_bank: Any, upload: tuple[str, bytes], status: int, db: Any
+) -> None:
+    before = counts(db)
+    name, data = upload
+    response = teacher.post(
+        "/api/sources/upload",
+        data={"title": "T", "publisher": "P", "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == status, response.get_json()
+    assert response.mimetype == PROBLEM and response.get_json()["detail"]
+    assert counts(db) == before
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(
+    teacher: Any, loaded_bank: Any, app: Any, db: Any
+) -> None:
+    before = counts(db)
+    big = b"word " * (app.config["SOURCE_MAX_BYTES"] // 5 + 10)
+    response = teacher.post(
+        "/api/sources/upload",
+        data={"title": "T", "publisher": "P", "file": (io.BytesIO(big), "big.txt")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413 and response.mimetype == PROBLEM
+    pasted = paste(teacher, text="word " * 50_000)  # within the body limit, past 200,000 chars
+    assert pasted.status_code == 422 and pasted.mimetype == PROBLEM
+    assert counts(db) == before
+
+
+def test_an_uploaded_page_keeps_the_article_and_leaves_the_furniture(
+    teacher: Any, loaded_bank: Any
+) -> None:
+    paragraphs = "".join(
+        f"<p>{p}</p>" for p in ARTICLE.split("\n\n")[1:] if p.strip()
+    )  # the headline is the page's title
+    page = f"""<!doctype html><html><head><title>Fisheries pact | Pacific Daily</title>
+    <meta property="og:site_name" content="Pacific Daily"></head><body>
+    <nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+    <article><h1>Pacific nations sign fisheries pact</h1>{paragraphs}</article>
+    <div class="share">Share on Facebook Share on X</div>
+    <aside class="related"><h3>Related stories</h3><ul><li><a href="/a">Tuna prices fall</a>
+    </li></ul></aside><section id="comments"><h3>Comments</h3><p>Great article, first!</p>
+    </section><footer>© Pacific Daily</footer></body></html>"""
+    response = teacher.post(
+        "/api/sources/upload",
+        data={"file": (io.BytesIO(page.encode()), "pact.html")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert "Rabuka" in body["text"] and "patrol boats" in body["text"]
+    for furniture in ("Share on Facebook", "Related stories", "first!", "Sport"):
+        assert furniture not in body["text"]
+    assert "fisheries pact" in body["title"].lower() and body["publisher"] == "Pacific Daily"
+
+
+def published(teacher: Any, source_id: int) -> dict[str, Any]:
+    accept_all(teacher, source_id)
+    preview = teacher.get(f"/api/sources/{source_id}/bank")
+    assert preview.status_code == 200, preview.get_json()
+    assert preview.get_json()["questions"]
+    response = teacher.put(f"/api/sources/{source_id}/bank")
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_publishing_makes_a_bank_to_quiz_and_practise(
+    teacher: Any, learner: Any, sign_up: Any, source: dict[str, Any]
+) -> None:
+    empty = teacher.put(f"/api/sources/{source['id']}/bank")
+    assert empty.status_code == 422  # nothing accepted yet
+    result = published(teacher, source["id"])
+    bank = result["bank"]
+    assert result["created"] >= 5 and bank["published"] is True
+    questions = teacher.get(f"/api/questions?bank={bank['id']}&page_size=100").get_json()
+    assert len(questions) == result["created"]
+    class_id = classroom(teacher, learner)
+    quiz = teacher.post(
+        "/api/quizzes", json={"title": "Pact", "question_ids": [q["id"] for q in questions[:5]]}
+    ).get_json()
+    teacher.post(f"/api/quizzes/{quiz['id']}/assignments", json={"class_id": class_id})
+    attempt = learner.post(f"/api/quizzes/{quiz['id']}/attempts")
+    assert attempt.status_code == 201, attempt.get_json()
+    # The learner reads the source the questions quote, and practises the bank.
+    assert learner.get(f"/api/sources/{source['id']}").status_code == 200
+    practice = learner.get(f"/api/practice/next?bank={bank['id']}")
+    assert practice.status_code == 200, practice.get_json()
+    # Another teacher's learner sees neither.
+    stranger = sign_up("learner", "stranger")
+    assert stranger.get(f"/api/sources/{source['id']}").status_code == 404
+    assert stranger.get(f"/api/practice/next?bank={bank['id']}").status_code in {403, 404}
+
+
+def test_the_shared_article_stays_shared_and_its_bank_cannot_be_edited_from_a_source(
+    teacher: Any, loaded_bank: Any
+) -> None:
+    shared = teacher.get("/api/sources").get_json()[0]
+    assert shared["owner_id"] is None
+    response = teacher.put(f"/api/sources/{shared['id']}/bank")
+    assert response.status_code in {403, 404}
+
+
+def test_a_revision_with_a_changed_sentence_makes_its_facts_stale(
+    teacher: Any, learner: Any, source: dict[str, Any], db: Any
+) -> None:
+    result = published(teacher, source["id"])
+    bank_id = result["bank"]["id"]
+    class_id = classroom(teacher, learner)
+    questions = teacher.get(f"/api/questions?bank={bank_id}&page_size=100").get_json()
+    quiz = teacher.post(
+        "/api/quizzes", json={"title": "Pact", "question_ids": [q["id"] for q in questions]}
+    ).get_json()
+    teacher.post(f"/api/quizzes/{quiz['id']}/assignments", json={"class_id": class_id})
+    attempt = learner.post(f"/api/quizzes/{quiz['id']}/attempts").get_json()
+    before_items = learner.get(f"/api/attempts/{attempt['id']}").get_json()["items"]
+
+    old = "The agreement was signed on March 3, 2025, in Suva after two years of talks."
+    new = "The agreement was signed on March 4, 2025, in Nadi after three years of talks."
+    revised = teacher.post(
+        f"/api/sources/{source['id']}/revisions", json={"text": ARTICLE.replace(old, new)}
+    )
+    assert revised.status_code == 201, revised.get_json()
+    changes = revised.get_json()
+    assert changes["previous"]["id"] == source["id"] and changes["source"]["revision"] == 2
+    assert [(c["change"], c["before"], c["after"]) for c in changes["sentences"]] == [
+        ("changed", [old], [new])
+    ]
+    stale = changes["stale"]
+    assert stale and all(f["status"] == "stale" for f in stale)
+    assert all(f["evidence_text"] in old for f in stale), [f["evidence_text"] for f in stale]
+    new_id = changes["source"]["id"]
+    # The stale facts' questions left the bank (retired: never deleted); the others stay.
+    after = teacher.get(f"/api/questions?bank={bank_id}&page_size=100").get_json()
+    before_ids, after_ids = {q["id"] for q in questions}, {q["id"] for q in after}
+    assert after_ids < before_ids
+    for gone in before_ids - after_ids:
+        assert db.session.get(Question, gone).is_active is False
+    # The learner's attempt keeps the version it asked, evidence and all.
+    assert learner.get(f"/api/attempts/{attempt['id']}").get_json()["items"] == before_items
+    # The old version is read-only; the teacher re-anchors a stale fact in the new one.
+    fact = stale[0]
+    old_version = teacher.patch(
+        f"/api/sources/{source['id']}/facts/{fact['id']}", json={"status": "rejected"}
+    )
+    assert old_version.status_code == 409 and old_version.mimetype == PROBLEM
+    start = teacher.get(f"/api/sources/{new_id}").get_json()["text"].index(new)
+    reanchored = teacher.patch(
+        f"/api/sources/{new_id}/facts/{fact['id']}",
+        json={"evidence_start": start, "evidence_end": start + len(new) - 1},
+    )
+    assert reanchored.status_code == 200, reanchored.get_json()
+    assert reanchored.get_json()["status"] == "accepted"
+    assert reanchored.get_json()["evidence_text"] == new[:-1]
+    # The changes stay readable on the new version.
+    assert teacher.get(f"/api/sources/{new_id}/changes").get_json()["sentences"]
+
+
+def test_a_revision_of_the_same_text_is_a_conflict(
+    teacher: Any, source: dict[str, Any], db: Any
+) -> None:
+    before = counts(db)
+    response = teacher.post(f"/api/sources/{source['id']}/revisions", json={"text": ARTICLE})
+    assert response.status_code == 409 and response.mimetype == PROBLEM
+    assert counts(db) == before
+
+
+def test_a_learner_cannot_add_a_source(learner: Any, loaded_bank: Any, db: Any) -> None:
+    before = counts(db)
+    assert paste(learner).status_code == 403
+    assert counts(db) == before
+
+
+def test_the_bank_is_a_teachers_own_bank(teacher: Any, source: dict[str, Any], db: Any) -> None:
+    result = published(teacher, source["id"])
+    bank = db.session.get(Bank, result["bank"]["id"])
+    assert bank is not None and bank.owner_id == teacher.id and bank.published
