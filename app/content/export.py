@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.content.documents import BankDoc, FactDoc, SourceDoc
+from app.content.source_bank import GENERATOR
 from app.models import Question, Source
 
 
@@ -72,8 +73,8 @@ def source_files(
         "description": bank.description,
         "sources": [source.slug],
     }
-    if exclude:
-        bank_file["generator"] = {"exclude": sorted(exclude)}
+    # The settings a teacher's source bank is generated with, so the files make the same bank.
+    bank_file["generator"] = {**GENERATOR, **({"exclude": sorted(exclude)} if exclude else {})}
     return {
         f"sources/{source.slug}.toml": tomli_w.dumps(meta),
         f"sources/{source.slug}.txt": source.text,

@@ -306,7 +306,9 @@ _PARTICIPLE = re.compile(
     r"\b(?P<np>(?:a|an|the|their|its|his|her)\s(?:[\w’'\-]+\s){0,4}?[a-z][\w\-]*)\s"
     r"(?P<verb>[a-z]+ed)\s(?=(?:after|by|in|on|at|during|following|with|under|for|last)\b)"
 )
-_NP_WORDS = re.compile(r"^(?:[A-Z][\w’'.\-]*|\d+|of|and|the|between|for|on|in|a|an|with|to|[,])$")
+_NP_WORDS = re.compile(
+    r"^(?:[A-Z][\w’'.\-]*|\([A-Z]{2,6}\)|\d+|of|and|the|between|for|on|in|a|an|with|to|[,])$"
+)
 
 
 def _antecedent(t: _Text, before: int) -> str | None:
@@ -322,7 +324,16 @@ def _antecedent(t: _Text, before: int) -> str | None:
     while phrase and phrase[0].lower() in {"of", "and", "between", "for", "on", "in", "with", "to"}:
         phrase.pop(0)
     text = " ".join(phrase).strip(" ,")
-    return text if len(phrase) >= 2 and re.search(r"[A-Z]", text) else None
+    if len(phrase) >= 2 and re.search(r"[A-Z]", text):
+        return text
+    # A common noun with its determiner: "ending a dispute that began in 1962".
+    common = _COMMON_NP.search(t.text[t.sentence(before)[0] : before].rstrip(" ,"))
+    return common.group(0) if common else None
+
+
+_COMMON_NP = re.compile(r"\b(?:a|an|the|its|their|his|her)\s(?:[\w’'\-]+\s){0,2}[a-z][\w’'\-]*$")
+# A dateline before the story: "LIMA, Peru — ", "WASHINGTON (Reuters) - ".
+_DATELINE = re.compile(r"^[A-Z][A-Z .’'\-]+(?:,\s[A-Z][\w .’'\-]*)?(?:\s\([^)]*\))?\s[—–-]\s")
 
 
 # --- people and organisations ---------------------------------------------------------------
@@ -492,7 +503,8 @@ class _People:
         if not 1 <= len(words) <= 16:
             return None
         head = [w.lower().strip(".,") for w in words[:5]]
-        if not any(w in APPOSITIVE_HEADS for w in head):
+        # A noun of office, or of a trade in -ist ("a hydrologist at …", "a columnist for …").
+        if not any(w in APPOSITIVE_HEADS or (len(w) > 5 and w.endswith("ist")) for w in head):
             return None
         clause_or_name = words[0] in {"who", "which", "that", "said", "says", "told"} or (
             words[0][:1].isupper()
@@ -800,6 +812,7 @@ def _date_candidate(
         event = f"{_strip_years(subject)} {event}"
     if len(event.split()) < 2:
         event = _strip_years(_tidy(text[t.sentence(start)[0] : start] + text[end:finish]))
+        event = _DATELINE.sub("", event)
     when = f"{(prep or 'on ').strip()} {date}" if form != "year" or prep else date
     when = when[0].upper() + when[1:]
     if attributive or (form == "year" and not prep):

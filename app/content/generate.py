@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -112,6 +113,20 @@ def _capitalised(text: str) -> str:
 def _word_tell(prompt: str, option: str) -> bool:
     """Whether `option` shares a word of substance with the stem."""
     return bool(content_words(prompt) & content_words(option))
+
+
+def _blank_number(evidence: str, value: Any) -> str | None:
+    """The evidence with the figure `value` as written ("450", "5,500", "3.2") blanked out."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    forms = [f"{value:,}", str(value)] if float(value).is_integer() else [str(value)]
+    if float(value).is_integer():
+        forms = [f"{int(value):,}", str(int(value))]
+    for form in forms:
+        match = re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", evidence)
+        if match:
+            return f"{evidence[: match.start()]}___{evidence[match.end() :]}".strip()
+    return None
 
 
 class BankGenerator:
@@ -253,7 +268,23 @@ class BankGenerator:
         )
         pool = self.speakers()
         pool = self.rng(fact.slug, "speakers").sample(pool, len(pool))
-        return self.single_choice(f"{fact.slug}--single-choice", prompt, fact, speaker, pool)
+        if len(pool) >= self.choices or not self.settings.get("short_answers"):
+            chosen = self.single_choice(f"{fact.slug}--single-choice", prompt, fact, speaker, pool)
+            if chosen or not self.settings.get("short_answers"):
+                return chosen
+            self.skipped.pop()  # no fair choice: the name is asked instead
+        return self.name_asked(
+            f"{fact.slug}--short-text", f"{prompt} Give their name.", fact, speaker
+        )
+
+    def name_asked(self, qid: str, prompt: str, fact: FactDoc, name: str) -> list[dict[str, Any]]:
+        """A name as a short answer: the full name, or the surname the article uses."""
+        if _word_tell(prompt, name):
+            return self.skip(fact, qid, "its answer shares a word with its stem")
+        accepted = [name]
+        if len(name.split()) > 1 and name.split()[-1][:1].isupper():
+            accepted.append(name.split()[-1])
+        return [_question(qid, "short_text", prompt, [fact], fact.statement, accepted=accepted)]
 
     def from_entity(self, fact: FactDoc) -> list[dict[str, Any]]:
         """The role the article gives, with the roles it gives others of the same type; where
@@ -261,6 +292,15 @@ class BankGenerator:
         same_type = [
             f for f in self.others(fact) if f.get("entity_type") == fact.get("entity_type")
         ]
+        which = {"person": "Who", "organisation": "Which organisation", "country": "Which country"}
+        if len(same_type) < self.choices and self.settings.get("short_answers"):
+            return self.name_asked(
+                f"{fact.slug}--name",
+                f"{which.get(fact.get('entity_type'), 'Which')} does the article describe as "
+                f"{fact.get('role')}?",
+                fact,
+                str(fact.get("name")),
+            )
         if len(same_type) < self.choices:
             # Every such question would show the same names (or roles), each the answer of
             # one: in one attempt they would answer each other by elimination.
@@ -279,7 +319,6 @@ class BankGenerator:
         )
         if asking_role:
             return asking_role
-        which = {"person": "Who", "organisation": "Which organisation", "country": "Which country"}
         return self.single_choice(
             f"{fact.slug}--name",
             f"{which.get(fact.get('entity_type'), 'Which')} does the article describe as "
@@ -319,14 +358,20 @@ class BankGenerator:
         return questions
 
     def from_number(self, fact: FactDoc) -> list[dict[str, Any]]:
-        """How many, or how much: a numeric question on the quantity the text gives."""
+        """How many, or how much: the article's sentence with the figure blanked out, where
+        the evidence shows it; otherwise what the figure counts."""
         unit = fact.get("unit")
+        blanked = _blank_number(fact.evidence_text, fact.get("value"))
+        prompt = (
+            f"Fill in the figure, according to the article: “{blanked}”"
+            if blanked
+            else f"According to the article, what is this figure: {fact.get('counts')}?"
+        )
         return [
             _question(
                 f"{fact.slug}--numeric",
                 "numeric",
-                f"According to the article, what is this figure: {fact.get('counts')}?"
-                + (f" (in {unit})" if unit else ""),
+                prompt + (f" (in {unit})" if unit else ""),
                 [fact],
                 fact.statement,
                 answer=fact.get("value"),

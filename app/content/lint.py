@@ -125,9 +125,10 @@ def _pairs(drafts: list[QuestionDraft], kinds: dict[str, str]) -> list[ContentPr
     views = {d.slug: asked(d, kinds) for d in drafts}
     by_answer: dict[tuple[str, str], list[QuestionDraft]] = defaultdict(list)
     for draft in drafts:
-        if (
-            draft.type in ("single_choice", "short_text", "numeric")
-            and not views[draft.slug].answer_is_a_name
+        # Names aside: "who said it" of two quotations of one speaker are no twins.
+        names = {kinds.get(slug) for _source, slug in draft.facts} <= NAME_KINDS
+        if draft.type in ("single_choice", "short_text", "numeric") and not (
+            views[draft.slug].answer_is_a_name or (draft.type == "short_text" and names)
         ):
             answer = _answer(draft)
             by_answer[(draft.type, normalise_answer(answer))].append(draft)

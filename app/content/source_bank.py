@@ -8,6 +8,7 @@ left out of the bank (with why) rather than published for a teacher to discover 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from app.content.documents import (
@@ -21,6 +22,9 @@ from app.content.documents import (
 from app.content.lint import lint_catalog
 from app.content.read import build_bank_questions
 from app.schemas.content_files import GeneratorSchema
+
+# The generator's settings for a teacher's source (written out with its bank on export).
+GENERATOR = {"short_answers": True}
 
 
 @dataclass(frozen=True)
@@ -57,16 +61,37 @@ def build_source_bank(slug: str, title: str, source: SourceDoc, facts: list[Fact
     sink = _SourceProblems(f"source {source.slug}")
     catalog = Catalog(sources={source.slug: source}, facts={source.slug: facts})
     bank = BankDoc(slug, title, f"Questions drafted from “{source.title}”.", [source.slug])
-    settings = {"generator": GeneratorSchema().load({}), "question": []}
+    settings = {"generator": GeneratorSchema().load(GENERATOR), "question": []}
     build_bank_questions(sink, catalog, bank, facts, settings, {source.slug: sink})
     catalog.banks.append(bank)
-    findings = catalog.problems + lint_catalog(catalog)
+    findings = _unresolved(catalog.problems + lint_catalog(catalog), bank)
     left_out = [LeftOut(p.subject or "", _reason(p.message)) for p in findings]
     left_out += [LeftOut(n.subject or "", _reason(n.message)) for n in catalog.notes]
     refused = {p.subject for p in findings}
     excluded = [q.slug for q in bank.questions if _refused(q, refused)]
     bank.questions = [q for q in bank.questions if not _refused(q, refused)]
     return SourceBank(bank, left_out, excluded)
+
+
+def _unresolved(findings: list[ContentProblem], bank: BankDoc) -> list[ContentProblem]:
+    """The findings left once each pair is settled by leaving one of the two out: of two
+    questions that give each other away, the first asked stays."""
+    slugs = [q.slug for q in bank.questions]
+    dropped: set[str] = set()
+    kept = []
+    for finding in sorted(findings, key=lambda p: -_position(p.subject, slugs)):
+        others = {s for s in re.findall(r"'([^']+)'", finding.message) if s in slugs}
+        others.discard(finding.subject or "")
+        if others and others <= dropped:
+            continue  # the other question is left out already: no conflict remains
+        if finding.subject:
+            dropped.add(finding.subject)
+        kept.append(finding)
+    return kept
+
+
+def _position(subject: str | None, slugs: list[str]) -> int:
+    return slugs.index(subject) if subject in slugs else -1
 
 
 def _refused(draft: QuestionDraft, refused: set[str | None]) -> bool:

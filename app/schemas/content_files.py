@@ -156,6 +156,10 @@ class GeneratorSchema(StrictSchema):
     exclude = fields.List(fields.String(), load_default=list)
     # Ask about the page too (facts marked metadata: byline, update time, photo credit).
     metadata = StrictBoolean(load_default=False)
+    # Where too few names make a fair choice ("who said it" with two speakers), ask for the
+    # name as a short answer instead. A teacher's source has few people; the article's bank
+    # is written with enough of them.
+    short_answers = StrictBoolean(load_default=False)
 
 
 class BankFileSchema(StrictSchema):

@@ -194,3 +194,41 @@ def test_timelines_and_matchings_never_share_a_fact() -> None:
     for i, first in enumerate(groups):
         for second in groups[i + 1 :]:
             assert not first & second
+
+
+# A teacher's source (issue 12): few people, so names are asked as short answers.
+
+
+def test_with_short_answers_who_said_it_is_a_name_to_write_when_a_choice_is_unfair() -> None:
+    two = generate(*PEOPLE[:2], quote("q1", "ann"), quote("q2", "bob"), short_answers=True)
+    asked = two["q1--short-text"]
+    assert asked["type"] == "short_text" and asked["accepted"] == ["Ann Lee", "Lee"]
+    assert "q1--single-choice" not in two
+    four = generate(
+        *PEOPLE,
+        quote("q1", "ann"),
+        quote("q2", "bob"),
+        quote("q3", "cy"),
+        quote("q4", "di"),
+        short_answers=True,
+    )
+    assert "q1--single-choice" in four and "q1--short-text" not in four  # a fair choice stays
+
+
+def test_with_short_answers_a_role_asks_for_the_name() -> None:
+    questions = generate(*PEOPLE[:2], short_answers=True)
+    asked = questions["ann--name"]
+    assert asked["prompt"] == "Who does the article describe as the foreign minister?"
+    assert asked["accepted"] == ["Ann Lee", "Lee"]
+    assert "ann--name" not in generate(*PEOPLE[:2])  # the article's bank: not asked
+
+
+def test_a_number_is_asked_in_its_sentence_with_the_figure_blanked() -> None:
+    number = fact("loans", "number", value=3.2, unit="billion dollars", counts="loans")
+    number = FactDoc(**{**number.__dict__, "evidence_text": "The bank lent $3.2 billion in 2020"})
+    asked = generate(number)["loans--numeric"]
+    assert asked["prompt"] == (
+        "Fill in the figure, according to the article: “The bank lent $___ billion in 2020” "
+        "(in billion dollars)"
+    )
+    assert asked["answer"] == 3.2

@@ -29,13 +29,14 @@ export function serverNow() { return new Date(Date.now() + skewMs); }
 // One request: its body (parsed) and its headers.
 async function send(method, path, body, { keepalive = false } = {}) {
   const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const form = body instanceof FormData; // a file upload: the browser sets its multipart type
+  if (body !== undefined && !form) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
   const response = await fetch(path, {
     method,
     headers,
     credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined || form ? body : JSON.stringify(body),
     keepalive, // lets a save finish while the page is being left
   });
   const date = response.headers.get("Date");
@@ -55,6 +56,7 @@ export const get = (path) => api("GET", path);
 export const post = (path, body) => api("POST", path, body ?? {});
 export const put = (path, body, options) => api("PUT", path, body, options);
 export const patch = (path, body) => api("PATCH", path, body);
+export const upload = (path, formData) => api("POST", path, formData);
 
 // The largest page the server gives (its page_size maximum).
 export const PAGE_SIZE = 100;

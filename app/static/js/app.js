@@ -1,6 +1,7 @@
 // Boot, sign-in and routing.
 import { ApiError, get, post, setCsrf } from "./api.js";
 import * as learner from "./learner.js";
+import * as sources from "./sources.js";
 import * as teacher from "./teacher.js";
 import { loadTypes } from "./types.js";
 import { announce, field, h, page, showError } from "./ui.js";
@@ -10,7 +11,7 @@ let user = null;
 function nav() {
   const links = !user ? [] : user.role === "learner"
     ? [["#/", "My quizzes"], ["#/practice", "Practice"], ["#/progress", "Progress"]]
-    : [["#/", "Teaching"], ["#/bank", "Bank"], ["#/quiz/new", "Build a quiz"]];
+    : [["#/", "Teaching"], ["#/sources", "Sources"], ["#/bank", "Bank"], ["#/quiz/new", "Build a quiz"]];
   document.getElementById("nav").replaceChildren(
     ...links.map(([href, text]) => h("a", { href }, text)),
     user ? h("span", { class: "muted" }, `${user.display_name} (${user.role}) `) : "",
@@ -70,6 +71,8 @@ const learnerRoutes = [
 const teacherRoutes = [
   [/^#\/$/, () => teacher.teacherHome()],
   [/^#\/class\/(\d+)$/, (id) => teacher.classView(id)],
+  [/^#\/sources$/, () => sources.sourcesView()],
+  [/^#\/source\/(\d+)$/, (id) => sources.sourceView(id)],
   [/^#\/bank$/, () => teacher.bankView()],
   [/^#\/quiz\/new$/, () => teacher.quizBuilder()],
   [/^#\/quiz\/(\d+)$/, (id) => teacher.quizView(id)],

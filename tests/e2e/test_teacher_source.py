@@ -1,0 +1,177 @@
+"""The whole flow of a teacher's own source in the browser (issue 12): paste an article,
+review the drafted facts with their evidence in the article, accept, edit, reject, add one of
+your own from a selection, preview and publish the bank, build a quiz from it; a learner
+takes it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from conftest import PASSWORD, ApiUser, assert_accessible, fits_a_phone, screenshot, sign_in
+from flask import Flask
+from test_pages import keyboard_answer
+
+pytestmark = pytest.mark.e2e
+SAVED = re.compile(r"^Saved ✓")
+
+ARTICLE = """Andean nations sign water-sharing treaty
+
+LIMA, Peru — Chile, Peru and Bolivia signed a treaty on Tuesday to share the waters of the \
+Lauca river, ending a dispute that began in 1962.
+
+The agreement was negotiated under the Organization of American States (OAS), which \
+hosted the talks in Lima on March 3.
+
+“This treaty turns a border of quarrels into a border of cooperation,” Foreign Minister \
+Elena Vargas said at the signing ceremony.
+
+The three countries will spend $450 million over 10 years on reservoirs and canals, \
+according to the treaty.
+
+Carlos Mendoza, a hydrologist at the University of Chile, said the plan was realistic.
+
+“The river carries enough water for all three countries,” he told reporters. “What it \
+lacked was a rule for sharing it.”
+
+The International Court of Justice (ICJ) ruled on a related dispute in 2022.
+"""
+
+
+def select_passage(page: Any, passage: str) -> None:
+    """Select `passage` in the article box, as a mouse would, and let go."""
+    page.evaluate(
+        """(passage) => {
+          const box = document.querySelector("[data-article]");
+          const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+          let node, offset = -1;
+          while ((node = walker.nextNode())) {
+            offset = node.textContent.indexOf(passage);
+            if (offset >= 0) break;
+          }
+          const range = document.createRange();
+          range.setStart(node, offset);
+          range.setEnd(node, offset + passage.length);
+          const selection = window.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          box.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+        }""",
+        passage,
+    )
+
+
+def test_a_teacher_turns_a_new_article_into_a_quiz_a_learner_takes(
+    live_app: Flask, live_url: str, new_page: Any
+) -> None:
+    teacher = ApiUser(live_app, "teacher", "tess")
+    learner = ApiUser(live_app, "learner", "leo")
+    school_class = teacher.post("/api/classes", {"name": "Geography 9"})
+    learner.post("/api/classes/join", {"join_code": school_class["join_code"]})
+
+    page = new_page()
+    sign_in(page, live_url, teacher.email, PASSWORD)
+    page.get_by_role("link", name="Sources").click()
+    page.get_by_role("heading", name="Sources", exact=True).wait_for()
+    page.get_by_label("Title", exact=True).fill("Andean water treaty")
+    page.get_by_label("Publisher").fill("Andes Herald")
+    page.get_by_label("Paste the article's text").fill(ARTICLE)
+    assert_accessible(page, "add a source")
+    screenshot(page, "teacher-sources")
+    page.get_by_role("button", name="Add and draft facts").click()
+    page.get_by_role("heading", name="Andean water treaty").wait_for()
+
+    # The drafted facts, grouped by kind, each with its evidence.
+    for kind in ("date", "quote", "definition", "entity", "number", "list"):
+        assert page.locator(f'section[data-kind="{kind}"] li[data-fact]').count() >= 1, kind
+    quotes = page.locator('section[data-kind="quote"] li[data-fact]')
+    assert "Elena Vargas" in quotes.first.inner_text()
+    assert page.locator("li[data-status=proposed]").count() == page.locator("li[data-fact]").count()
+    # "Show in the article" marks that fact's evidence in the article.
+    card = quotes.nth(1)
+    evidence = card.locator("blockquote").inner_text()
+    card.get_by_role("button", name="Show in the article").click()
+    assert page.locator("[data-article] mark").inner_text() == evidence
+    assert_accessible(page, "review")
+    screenshot(page, "teacher-source-review")
+    fits_a_phone(page, "teacher-source-review-phone")
+
+    # Reject the list, edit a date's tags, accept everything else.
+    page.locator('section[data-kind="list"] li[data-fact]').first.get_by_role(
+        "button", name="Reject"
+    ).click()
+    page.locator('section[data-kind="list"] li[data-status="rejected"]').wait_for()
+    date = page.locator('section[data-kind="date"] li[data-fact]').first
+    date.locator("summary").click()
+    date.get_by_label("Tags (comma-separated, lowercase-with-dashes)").fill("treaty-dates")
+    date.get_by_role("button", name="Save").click()
+    page.locator('section[data-kind="date"] li[data-fact]').first.locator("summary").wait_for()
+    proposed = page.locator("li[data-status=proposed]")
+    while proposed.count():
+        before = proposed.count()
+        proposed.first.get_by_role("button", name="Accept").click()
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('li[data-status=proposed]').length < n", arg=before
+        )
+    assert page.locator("li[data-status=accepted]").count() >= 8
+
+    # A fact of the teacher's own, from a passage selected in the article.
+    select_passage(page, "ending a dispute that began in 1962")
+    own = page.locator("form[data-own-fact]")
+    own.wait_for()
+    own.get_by_label("Kind").select_option("date")
+    own.get_by_label("Statement").fill("The dispute over the Lauca river began in 1962.")
+    own.get_by_label("Year").fill("1962")
+    own.get_by_label("What happened").fill("The dispute over the Lauca river began.")
+    own.get_by_role("button", name="Add fact").click()
+    own_card = page.locator('section[data-kind="date"] li[data-fact]', has_text="Lauca river began")
+    own_card.wait_for()
+    assert own_card.get_attribute("data-status") == "accepted"
+
+    # Preview, then publish.
+    page.get_by_role("button", name="Preview the bank").click()
+    preview = page.locator("[data-preview]")
+    preview.wait_for()
+    drafted = preview.locator("ol > li").count()
+    assert drafted >= 6
+    page.get_by_role("button", name="Publish the bank").click()
+    published = page.locator("[data-published]")
+    published.wait_for()
+    assert f"{drafted} new questions" in published.inner_text()
+    screenshot(page, "teacher-source-published")
+
+    # A quiz that draws five questions from the new bank, assigned to the class.
+    page.get_by_role("link", name="Build a quiz").first.click()
+    page.get_by_role("heading", name="Build a quiz").wait_for()
+    page.get_by_label("Title", exact=True).fill("Water treaty quiz")
+    page.get_by_label("Bank", exact=True).select_option(label="Andean water treaty")
+    page.get_by_label("How many", exact=True).fill("5")
+    page.get_by_label("Assign to class").select_option(label="Geography 9")
+    page.get_by_role("button", name="Create and assign").click()
+    page.get_by_role("heading", name=re.compile("^Water treaty quiz")).wait_for()
+
+    # The learner takes it in the browser and gets every answer right.
+    learner_page = new_page()
+    sign_in(learner_page, live_url, learner.email, PASSWORD)
+    learner_page.get_by_role("heading", name="My quizzes").wait_for()
+    learner_page.get_by_role("button", name="Start").click()
+    learner_page.get_by_role("button", name="Submit my answers").wait_for()
+    attempt_id = int(learner_page.url.rsplit("/", 1)[1])
+    key = {
+        i["id"]: i["result"]["correct_answer"]
+        for i in teacher.get(f"/api/attempts/{attempt_id}")["items"]
+    }
+    items = learner.get(f"/api/attempts/{attempt_id}")["items"]
+    # Up to five: a draw never asks one fact twice nor pairs questions that give each other away.
+    assert 3 <= len(items) <= 5
+    bank = next(b for b in teacher.get("/api/banks") if b["title"] == "Andean water treaty")
+    questions = teacher.get(f"/api/questions?bank={bank['id']}&page_size=100")
+    assert {i["prompt"] for i in items} <= {q["prompt"] for q in questions}
+    for item in items:
+        keyboard_answer(learner_page, item, key[item["id"]])
+    screenshot(learner_page, "learner-teacher-source-quiz")
+    learner_page.get_by_role("button", name="Submit my answers").click()
+    learner_page.locator(
+        "main p.score", has_text=f"Your score: {len(items)} / {len(items)}"
+    ).wait_for()
