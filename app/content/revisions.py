@@ -35,6 +35,18 @@ def sentence_changes(old_text: str, new_text: str) -> list[SentenceChange]:
     ]
 
 
+def changed_sentences(old_text: str, new_text: str) -> set[int]:
+    """The indices of the new text's sentences that are changed or added."""
+    old, new = sentence_texts(old_text), sentence_texts(new_text)
+    matcher = SequenceMatcher(a=old, b=new, autojunk=False)
+    return {
+        j
+        for tag, _i1, _i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+        for j in range(j1, j2)
+    }
+
+
 def reanchor(evidence: str, old_start: int, old_text: str, new_text: str) -> int | None:
     """Where `evidence` (verbatim) starts in the new text, or None if it is not there.
 

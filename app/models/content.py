@@ -16,8 +16,16 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     false,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+from sqlalchemy.orm import (
+    Mapped,
+    aliased,
+    column_property,
+    mapped_column,
+    query_expression,
+    relationship,
+)
 
 from app.domain.choices import DIFFICULTIES, FACT_KINDS, FACT_STATUSES, in_check
 from app.domain.facts import fact_answer
@@ -213,3 +221,15 @@ class QuestionVersion(TimestampMixin, Base):
 
     question: Mapped[Question] = relationship(back_populates="versions", lazy="raise")
     facts: Mapped[list[Fact]] = relationship(secondary=question_version_facts, lazy="raise")
+
+
+# The version that revises a source, if any: read with the source itself (one SELECT), so a
+# page can tell an old version (read-only, kept for the attempts that quoted it).
+_newer_source = aliased(Source)
+Source.newer_id = column_property(
+    select(_newer_source.id)
+    .where(_newer_source.previous_id == Source.id)
+    .correlate_except(_newer_source)
+    .limit(1)
+    .scalar_subquery()
+)

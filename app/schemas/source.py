@@ -34,6 +34,10 @@ class SourceSummarySchema(ma.Schema):
     previous_id = ma.fields.Integer(
         allow_none=True, metadata={"description": "The version this one revises"}
     )
+    newer_id = ma.fields.Integer(
+        allow_none=True,
+        metadata={"description": "The version that revises this one (this one is read-only)"},
+    )
 
 
 class SentenceSchema(ma.Schema):
@@ -221,4 +225,8 @@ class SourceChangesSchema(ma.Schema):
     stale = ma.fields.List(
         ma.fields.Nested(FactSchema),
         metadata={"description": "Facts whose evidence this version no longer holds"},
+    )
+    to_check = ma.fields.List(
+        ma.fields.Nested(FactSchema),
+        metadata={"description": "Facts whose evidence stands in a sentence this version changed"},
     )

@@ -32,7 +32,12 @@ from app.content.ingest import IngestedText
 from app.content.lint import quote_form_problem
 from app.content.load import LoadReport, load_bank
 from app.content.read import fact_fields
-from app.content.revisions import SentenceChange, reanchor, sentence_changes
+from app.content.revisions import (
+    SentenceChange,
+    changed_sentences,
+    reanchor,
+    sentence_changes,
+)
 from app.content.source_bank import LeftOut, SourceBank, build_source_bank
 from app.domain.choices import FACT_KINDS
 from app.domain.facts import DEFAULT_TAGS, with_answer
@@ -66,6 +71,9 @@ class SourceChanges:
     previous: Source | None
     sentences: list[SentenceChange]
     stale: list[Fact]
+    # Facts whose evidence is still there, in a sentence the new version changed: the words
+    # proving them stand, but what is around them may say something else now.
+    to_check: list[Fact]
 
 
 # Reading --------------------------------------------------------------------------------
@@ -497,11 +505,19 @@ def source_changes(session: Session, user: User, source_id: int) -> SourceChange
             select(Fact).where(Fact.source_id == source.id).order_by(Fact.position, Fact.id)
         )
     )
+    changed = changed_sentences(previous.text, source.text) if previous else set()
+    spans = split_sentences(source.text)
     return SourceChanges(
         source=source,
         previous=previous,
         sentences=sentence_changes(previous.text, source.text) if previous else [],
         stale=[f for f in facts if f.status == "stale"],
+        to_check=[
+            f
+            for f in facts
+            if f.status in ("accepted", "proposed")
+            and changed & set(sentences_of_span(spans, f.evidence_start, f.evidence_end))
+        ],
     )
 
 

@@ -350,3 +350,20 @@ def test_the_bank_is_a_teachers_own_bank(teacher: Any, source: dict[str, Any], d
     result = published(teacher, source["id"])
     bank = db.session.get(Bank, result["bank"]["id"])
     assert bank is not None and bank.owner_id == teacher.id and bank.published
+
+
+def test_a_fact_whose_words_stand_in_a_changed_sentence_is_to_check(
+    teacher: Any, source: dict[str, Any]
+) -> None:
+    accept_all(teacher, source["id"])
+    old = "which the Pacific Islands Forum (PIF) brokered."
+    new = "which the Pacific Islands Forum (PIF) brokered in secret."
+    revised = teacher.post(
+        f"/api/sources/{source['id']}/revisions", json={"text": ARTICLE.replace(old, new)}
+    ).get_json()
+    definition = next(f for f in revised["to_check"] if f["kind"] == "definition")
+    assert definition["evidence_text"] == "Pacific Islands Forum (PIF)"
+    assert definition["status"] == "accepted"
+    assert definition["id"] not in {f["id"] for f in revised["stale"]}
+    unchanged = "Maria Lopez, a senior fellow at the Lowy Institute"
+    assert all(unchanged not in f["evidence_text"] for f in revised["to_check"])

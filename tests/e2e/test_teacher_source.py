@@ -175,3 +175,53 @@ def test_a_teacher_turns_a_new_article_into_a_quiz_a_learner_takes(
     learner_page.locator(
         "main p.score", has_text=f"Your score: {len(items)} / {len(items)}"
     ).wait_for()
+
+
+def test_a_new_version_shows_what_changed_and_a_stale_fact_is_re_anchored(
+    live_app: Flask, live_url: str, new_page: Any
+) -> None:
+    teacher = ApiUser(live_app, "teacher", "rita")
+    source = teacher.post(
+        "/api/sources",
+        {"title": "Andean water treaty", "publisher": "Andes Herald", "text": ARTICLE},
+    )
+    for fact in teacher.get(f"/api/sources/{source['id']}/facts?page_size=100"):
+        teacher.client.patch(
+            f"/api/sources/{source['id']}/facts/{fact['id']}",
+            json={"status": "accepted"},
+            headers=teacher.headers,
+        )
+    assert teacher.put(f"/api/sources/{source['id']}/bank", {}).status_code == 200
+
+    page = new_page()
+    sign_in(page, live_url, teacher.email, PASSWORD)
+    page.goto(f"{live_url}/#/source/{source['id']}")
+    page.get_by_role("heading", name="Andean water treaty").wait_for()
+    old = "The agreement was negotiated under the Organization of American States (OAS)"
+    new = "The agreement was negotiated under the auspices of the United Nations"
+    page.get_by_text("The article was updated: add the new version").click()
+    page.get_by_label("The article's new text").fill(ARTICLE.replace(old, new))
+    page.get_by_role("button", name="Compare and add version").click()
+    changes = page.locator("[data-changes]")
+    changes.wait_for()
+    assert "Changed:" in changes.inner_text() and "United Nations" in changes.inner_text()
+    # The date fact "hosted the talks in Lima on March 3" kept its words, not its subject.
+    assert "March 3" in page.locator("[data-to-check]").inner_text()
+    stale = page.locator("li[data-status=stale]")
+    assert stale.count() >= 1
+    assert_accessible(page, "new version")
+    screenshot(page, "teacher-source-new-version")
+    fits_a_phone(page, "teacher-source-new-version-phone")
+
+    # Re-anchor the first stale fact on the new sentence: it is accepted again.
+    first = stale.first
+    fact_id = first.get_attribute("data-fact")
+    select_passage(page, new)
+    first.get_by_role("button", name="Re-anchor on the selection").click()
+    page.locator(f'li[data-fact="{fact_id}"][data-status=accepted]').wait_for()
+
+    # The old version is kept, read-only, and points to the new one.
+    page.goto(f"{live_url}/#/source/{source['id']}")
+    notice = page.locator("[data-old-version]")
+    notice.wait_for()
+    assert "This is version 1" in notice.inner_text()

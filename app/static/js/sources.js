@@ -79,6 +79,14 @@ export async function sourcesView() {
 // The review page of one source version.
 export async function sourceView(sourceId) {
   const source = await get(`/api/sources/${sourceId}`);
+  if (source.newer_id) {
+    // An old version: kept as it was for the attempts that quoted it; its facts moved on.
+    page(source.title,
+      h("p", { class: "card", role: "status", "data-old-version": "" }, `This is version ${source.revision}, kept for the attempts that `
+        + "asked it. Its facts moved to the newer version: ", h("a", { href: `#/source/${source.newer_id}` }, "review the newer version"), "."),
+      h("h2", {}, "The article, as it was"), h("div", { class: "article", tabindex: "0" }, source.text));
+    return;
+  }
   const [facts, changes] = await Promise.all([
     getAll(`/api/sources/${sourceId}/facts`),
     source.previous_id ? get(`/api/sources/${sourceId}/changes`) : null,
@@ -312,5 +320,10 @@ function changesCard(changes) {
     h("p", {}, changes.stale.length
       ? `${plural(changes.stale.length, "fact")} lost ${changes.stale.length === 1 ? "its" : "their"} evidence and left the bank: `
         + "select the passage that now proves it and re-anchor, edit, or retire it (marked stale below)."
-      : "Every fact's evidence is still in the text."));
+      : "Every fact's evidence is still in the text."),
+    changes.to_check.length
+      ? h("div", { "data-to-check": "" }, h("p", {}, `${plural(changes.to_check.length, "fact")} kept ${changes.to_check.length === 1 ? "its" : "their"} `
+        + "evidence, in a sentence that changed: check that each still says what the article says."),
+      h("ul", {}, changes.to_check.map((f) => h("li", {}, f.statement))))
+      : null);
 }
