@@ -138,7 +138,7 @@ def add_fact(data: dict[str, Any], source_id: int) -> tuple[Fact, int]:
 @blp.response(200, FactSchema)
 def review_fact(changes: dict[str, Any], source_id: int, fact_id: int) -> Fact:
     """Accept, edit (statement, answer, fields, tags, distractors, passage) or reject a fact.
-    A stale fact given a new passage is accepted."""
+    A stale fact given a new passage is back to review (proposed), unless `status` says."""
     return sources.update_fact(db.session, signed_in(), source_id, fact_id, changes)
 
 

@@ -129,6 +129,8 @@ APPOSITIVE_HEADS = frozenset(
         "officer", "administrator", "commissioner", "specialist", "scholar", "owner",
     }
 )  # fmt: skip
+# Trades by their endings: "a hydrologist at …", "an oceanographer at …", "a physician".
+_TRADE = re.compile(r"\w{3,}(?:ist|grapher|ician|ologer)$")
 # Nouns of an organisation's kind, before its name ("the American think tank Council on …").
 _ORG_HEAD = (
     r"(?:think tank|news agency|agency|company|firm|group|organi[sz]ation|broadcaster|"
@@ -169,7 +171,9 @@ _STOP_INITIALS = frozenset({"of", "the", "and", "for", "on", "in", "de", "des", 
 # A capitalised word: a name, a title, an initial, "U.S.", a possessive ("Russia’s").
 _CAP = r"(?:[A-Z][\w.\-]*(?:[’'][\w]+)?)"
 # A run of them, "of" allowed inside ("Secretary of State Colin Powell").
-_CAPRUN = rf"{_CAP}(?:{SP}(?:of{SP})?{_CAP})*"
+# Lowercase particles inside a name ("Erik van Sebille", "Luiz Inácio Lula da Silva").
+_PARTICLE = r"(?:van|von|de|da|di|du|del|der|den|dos|bin|ibn|al|le|la)"
+_CAPRUN = rf"{_CAP}(?:{SP}(?:of{SP}|{_PARTICLE}{SP}(?:{_PARTICLE}{SP})?)?{_CAP})*"
 _NAME_TOKEN = re.compile(r"[A-Z][a-z]+(?:[’'\-][A-Za-z][a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]\.")
 _POSSESSIVE = re.compile(r"[’']s$")
 _PRONOUNS = ("he", "she", "they", "He", "She", "They")
@@ -258,7 +262,7 @@ _SUBORDINATORS = (
 )
 # Where a clause begins: punctuation that closes the one before, or a word that opens one.
 _CLAUSE_OPENERS = re.compile(
-    rf"(?:;|:|\s[—–]\s|\s--?\s|,\s(?=(?:and|but|so)\s+[a-z]|(?:while|whereas|as|when|which|"
+    rf"(?:;|:(?=\s)|\s[—–]\s|\s--?\s|,\s(?=(?:and|but|so)\s+[a-z]|(?:while|whereas|as|when|which|"
     rf"who|although|though|because)\s)|(?<=\s)(?:{_SUBORDINATORS})\s)"
 )
 # Where a clause ends, after the words of interest.
@@ -378,11 +382,27 @@ def _split_title(run: str) -> tuple[str, str]:
 
 def _is_person_name(name: str) -> bool:
     tokens = name.split()
-    if not 2 <= len(tokens) <= 4:
+    if not 2 <= len(tokens) <= 5:
         return False
+    particles = [i for i, tok in enumerate(tokens) if re.fullmatch(_PARTICLE, tok)]
+    if 0 in particles or len(tokens) - len(particles) > 4:
+        return False
+    tokens = [tok for i, tok in enumerate(tokens) if i not in particles]
     if not all(_NAME_TOKEN.fullmatch(_POSSESSIVE.sub("", tok)) for tok in tokens):
         return False
     return not any(_POSSESSIVE.sub("", tok).lower() in NOT_NAME for tok in tokens)
+
+
+def _single_name(name: str) -> bool:
+    """A one-word name ("Soelistyo"): capitalised, not an acronym, not a common word."""
+    return bool(re.fullmatch(r"[A-Z][a-z]{2,}", name)) and name.lower() not in NOT_NAME
+
+
+# An appositive that names an office held by a person ("head of …", "a spokesman for …").
+_OFFICE = re.compile(
+    r"(?:(?:a|an|the)\s)?(?:[\w’'\-]+\s){0,3}?(?:head|chief|director|spokes(?:man|woman|person)|"
+    r"minister|president|governor|chairman|chairwoman|commander|secretary|ambassador)\b"
+)
 
 
 def _article(phrase: str) -> str:
@@ -464,11 +484,13 @@ class _People:
         # An appositive alone: "Sue Mi Terry, senior fellow for Korea studies, told …".
         for match in re.finditer(rf"(?P<run>{_CAPRUN}),{SP}", text):
             role_prefix, name = _split_title(match.group("run"))
-            if not _is_person_name(name) or role_prefix:
+            if role_prefix or not (_is_person_name(name) or _single_name(name)):
                 continue
             appositive = self._appositive(match.end())
             if appositive is None:
                 continue
+            if not _is_person_name(name) and not _OFFICE.match(appositive[0]):
+                continue  # one word is a person's name only before an office ("X, head of …")
             phrase, end = appositive
             start = match.start("run") + match.group("run").index(name)
             self._add_role(name, phrase, 3, start, end)
@@ -497,14 +519,14 @@ class _People:
         the next comma or the sentence's end, when it names a person's role."""
         _, s1 = self.t.sentence(start)
         rest = self.t.text[start:s1]
-        stop = re.search(r",|;|:|\s[—–]\s|[“\"(]", rest)
+        stop = re.search(rf",|;|:|\s[—–]\s|[“\"(]|\s{_VERB}", rest)
         phrase = rest[: stop.start()] if stop else rest.rstrip(".")
         words = phrase.split()
         if not 1 <= len(words) <= 16:
             return None
         head = [w.lower().strip(".,") for w in words[:5]]
         # A noun of office, or of a trade in -ist ("a hydrologist at …", "a columnist for …").
-        if not any(w in APPOSITIVE_HEADS or (len(w) > 5 and w.endswith("ist")) for w in head):
+        if not any(w in APPOSITIVE_HEADS or _TRADE.search(w) for w in head):
             return None
         clause_or_name = words[0] in {"who", "which", "that", "said", "says", "told"} or (
             words[0][:1].isupper()
@@ -516,7 +538,9 @@ class _People:
         ):
             return None
         phrase = phrase.strip()
-        if words[0].lower() not in {"a", "an", "the"}:
+        if words[0][:1].isupper() and words[0] not in {"A", "An", "The"}:
+            phrase = f"the {phrase}"  # a title: "Director General of ESA" is one person
+        elif words[0].lower() not in {"a", "an", "the"}:
             phrase = _article(phrase)
         return phrase, start + len(rest[: stop.start()] if stop else rest.rstrip(".").rstrip())
 
@@ -557,7 +581,8 @@ class _People:
         pattern = re.compile(rf"(?P<run>{_CAPRUN})(?:,{SP}[^,\n]{{2,160}},)?{SP}{_VERB}")
         for match in pattern.finditer(self.t.text):
             _, name = _split_title(match.group("run"))
-            if _is_person_name(name):
+            # "Oceanographer Pattiaratchi said": a known person's surname after a word of trade.
+            if _is_person_name(name) and self.resolve_token(name.split()[-1]) is None:
                 self._person(name)
 
     def _find_mentions(self) -> None:
@@ -601,6 +626,10 @@ class _People:
         for person in self.people.values():
             if person.name.endswith(name) or name.endswith(person.name):
                 return person.name
+        # A word of office before a known surname: "Oceanographer Pattiaratchi said".
+        known = self.resolve_token(name.split()[-1])
+        if known is not None:
+            return known.name
         return name if _is_person_name(name) else None
 
     def nearest(self, pos: int) -> str | None:
@@ -813,9 +842,11 @@ def _date_candidate(
     if len(event.split()) < 2:
         event = _strip_years(_tidy(text[t.sentence(start)[0] : start] + text[end:finish]))
         event = _DATELINE.sub("", event)
+    event = _without_dangling(event)
     when = f"{(prep or 'on ').strip()} {date}" if form != "year" or prep else date
-    when = when[0].upper() + when[1:]
-    if attributive or (form == "year" and not prep):
+    when = ("At " if when[0].isdigit() else "") + when[0].upper() + when[1:]  # "At 7:20 a.m. …"
+    if attributive or (form == "year" and not prep) or (prep or "").strip() == "of":
+        # "In the summer of 2022, …": the date belongs to the words before it.
         statement = _sentence_case(_tidy(text[begin:finish]))
     else:
         statement = f"{when}, {_lower_first(_tidy(event))}."
@@ -839,10 +870,21 @@ def _noun_phrase_end(text: str, pos: int) -> int:
     return end
 
 
+_DANGLING = re.compile(
+    r"^(?:In|On|At|By|Since|From|During|Of|Until)\s*,\s*|\s(?:in|on|at|by|since|from|of|during)"
+    r"(?=[,.]|$)"
+)
+
+
+def _without_dangling(event: str) -> str:
+    """Without the preposition a date left behind ("In, the House voted" -> "The House …")."""
+    return _tidy(_DANGLING.sub("", event))
+
+
 def _strip_years(words: str) -> str:
     """Without years: an event must not hold its own answer, nor another date's."""
     words = re.sub(rf"\b((?:the|a|an|its|their) ){_YEAR}\b ?", r"\1", words, flags=re.I)
-    words = re.sub(rf",? ?\b(?:in|since|by|until|from|of) {_YEAR}\b", "", words)
+    words = re.sub(rf",? ?\b(?:in|since|by|until|from|of) {_YEAR}\b,?", "", words, flags=re.I)
     return _tidy(re.sub(rf"\b{_YEAR}\b ?", "", words))
 
 
@@ -851,8 +893,8 @@ def _strip_years(words: str) -> str:
 _QUOTED = re.compile(r"[“\"]([^“”\"\n]+)[”\"]")
 _PERSON_OR_PRONOUN = rf"(?:{_CAPRUN}|\b[Hh]e|\b[Ss]he|\b[Tt]hey)"
 _AFTER_ATTRIBUTION = re.compile(
-    rf"^\s*(?:{_VERB}{SP}(?P<run1>{_CAPRUN})|(?:according{SP}to{SP})(?P<run3>{_CAPRUN})|"
-    rf"(?:(?:[\w.’'\-]+{SP}){{0,6}}?)(?P<run2>{_PERSON_OR_PRONOUN})(?:,{SP}[^,\n]{{2,160}},)?"
+    rf"^\s*(?:{_VERB}{SP}(?P<run1>(?:{_PARTICLE}{SP})?{_CAPRUN})|(?:according{SP}to{SP})(?P<run3>{_CAPRUN})|"
+    rf"(?:(?:[\w.’'\-]+{SP}){{0,6}}?)(?P<run2>{_PERSON_OR_PRONOUN})(?:,{SP}[^,\n]{{2,160}}?,?)?"
     rf"{SP}{_VERB})"
 )
 _BEFORE_ATTRIBUTION = re.compile(
@@ -962,7 +1004,7 @@ _REPORTED = re.compile(
 )
 _TRAILING = re.compile(
     rf",{SP}(?:[\w.’'\-]+{SP}){{0,4}}?(?P<run>{_PERSON_OR_PRONOUN}){SP}"
-    rf"(?P<verb>said|says|added|told{SP}reporters)(?=[,.]|$)"
+    rf"(?P<verb>said|says|added|told(?:{SP}[\w.’'\-]+){{1,3}}?)(?:{SP}on{SP}{_WEEKDAY})?(?=[,.]|$)"
 )
 _REPORT_END = re.compile(r",\s(?=while|whereas|although|though)|;|:\s|\s[—–]\s|\s--\s")
 
@@ -1155,15 +1197,22 @@ def _definitions(t: _Text, people: _People) -> list[Candidate]:
             rf"(?P<name>[A-Z][\w’'\-]*(?:{SP}(?:(?:of|and|for|on|the){SP})*[A-Z][\w’'\-]*)+)",
             earlier,
         ):
+            spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", full.group("name"))]
             words = full.group("name").split()
             core = words[:-1] if noun and words[-1] == noun else words
-            for n in range(len(core), 1, -1):
-                if core[-n].lower() in _STOP_INITIALS:
+            # The words that spell it: a tail of the run first ("… Nuclear Forces Treaty"),
+            # then any stretch of it ("General Electric" of "General Electric and Safran").
+            windows = [(len(core) - n, len(core)) for n in range(len(core), 1, -1)]
+            if core is words:
+                windows += [(i, j) for j in range(len(core) - 1, 1, -1) for i in range(0, j - 1)]
+            for i, j in windows:
+                if core[i].lower() in _STOP_INITIALS or core[j - 1].lower() in _STOP_INITIALS:
                     continue  # "The Intermediate-Range …": the article is not the name
-                if _initials(core[-n:], acronym):
-                    phrase = " ".join(core[-n:] + ([noun] if noun and core is not words else []))
-                    start = full.start() + full.group("name").index(core[-n])
-                    end = full.start() + len(full.group("name"))
+                if _initials(core[i:j], acronym):
+                    tail = j == len(core)
+                    phrase = " ".join(core[i:j] + ([noun] if noun and core is not words else []))
+                    start = full.start() + spans[i][0]
+                    end = full.start() + (len(full.group("name")) if tail else spans[j - 1][1])
                     short = acronym + (f" {noun}" if noun and core is not words else "")
                     near = t.paragraph_index(match.start()) - t.paragraph_index(start) <= 1
                     if near and match.end() - start <= 400:
@@ -1215,17 +1264,22 @@ MEASURES = (
     r"kilograms?|pounds|dollars|euros|yuan|yen|rubles|roubles|won|barrels|acres|hectares|"
     r"degrees|times)"
 )
+# Plurals without an s that count things ("162 people", "21 aircraft").
+_UNCOUNTED = r"(?:people|aircraft|children|men|women|police|personnel|staff|crew|cattle|sheep)"
 _NUMBER = re.compile(
-    rf"(?P<cur>[$€£¥])?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|"
+    rf"(?P<minus>\bminus{SP})?(?P<cur>[$€£¥])?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|"
     rf"\b(?:{'|'.join(sorted(_WORD_NUMBERS, key=len, reverse=True))}))\b"
     rf"(?:{SP}(?P<scale>thousand|million|billion|trillion)\b)?"
-    rf"(?:{SP}(?P<unit>{MEASURES}\b|%|[a-z][a-z\-]+s\b))?",
+    rf"(?:{SP}(?P<unit>(?:(?:square|cubic|nautical){SP}){{1,2}}[a-z]+s\b|"
+    rf"degrees{SP}(?:Fahrenheit|Celsius)\b|{MEASURES}\b|%|"
+    rf"{_UNCOUNTED}\b|[a-z][a-z\-]+s\b))?",
     re.IGNORECASE,
 )
 _RANGE = re.compile(
     rf"\b(?:between|from)(?:{SP}about)?{SP}(?P<low>\d[\d,.]*)(?:{SP}(?P<s1>million|billion))?"
     rf"{SP}(?:and|to){SP}(?P<high>\d[\d,.]*)(?:{SP}(?P<s2>million|billion))?{SP}(?P<unit>[a-z]+s)\b"
 )
+_CONVERSION_BEFORE = re.compile(r"\d[\d,.]*\s?[a-z%]*\s\((?:[\d,.]+\s(?:to|and)\s)?$")
 _NOT_UNITS = frozenset(
     {
         "is", "was", "has", "its", "this", "his", "as", "us", "yes", "less", "unless", "pass",
@@ -1277,8 +1331,10 @@ def _numbers(t: _Text, taken_dates: list[tuple[int, int]]) -> list[Candidate]:
             continue  # a time, a score, a ratio
         if _IDENTIFIER_BEFORE.search(text[max(0, a - 12) : a]):
             continue  # "Article 51"
+        if _CONVERSION_BEFORE.search(text[max(0, a - 40) : a]):
+            continue  # "50 km (31 miles)": the same figure in other units
         before = text[max(0, a - 10) : a].lower()
-        if re.search(r"\b(?:the|these|those|both|all|its|their|our|his|her|of)\s+$", before):
+        if re.search(r"\b(?:the|these|those|both|all|its|their|our|his|her)\s+$", before):
             continue  # "the two countries": a reference, not a quantity
         cur, scale = match.group("cur"), match.group("scale")
         if unit is not None and unit.lower() in _NOT_UNITS:
@@ -1292,6 +1348,8 @@ def _numbers(t: _Text, taken_dates: list[tuple[int, int]]) -> list[Candidate]:
         if num.lower() == "one" and text[b : b + 4] == " of ":
             continue
         value = _number_value(num)
+        if match.group("minus"):
+            value = -value
         unit_words = []
         if scale:
             unit_words.append(scale.lower())

@@ -126,7 +126,18 @@ def _blank_number(evidence: str, value: Any) -> str | None:
         match = re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", evidence)
         if match:
             return f"{evidence[: match.start()]}___{evidence[match.end() :]}".strip()
+    if float(value).is_integer() and 0 <= value < len(_NUMBER_WORDS):  # "five months"
+        match = re.search(rf"\b{_NUMBER_WORDS[int(value)]}\b", evidence, re.IGNORECASE)
+        if match:
+            return f"{evidence[: match.start()]}___{evidence[match.end() :]}".strip()
     return None
+
+
+_NUMBER_WORDS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+]  # fmt: skip
 
 
 class BankGenerator:

@@ -110,7 +110,13 @@ def answer_texts(q: Asked) -> list[str]:
         return [options[q.key["choice"]]]
     if q.type == "numeric":
         value = q.key["value"]
-        return [str(int(value)) if float(value).is_integer() else str(value)]
+        number = str(int(value)) if float(value).is_integer() else str(value)
+        unit = str(q.content.get("unit") or "").split()
+        # A small figure ("5") is in many stems ("Ariane 5") without telling anything: only
+        # with its unit ("5 months") does it. A year or a large figure tells alone.
+        if unit and abs(float(value)) < 1000:
+            return [f"{number} {unit[0]}"]
+        return [number]
     if q.type == "short_text":
         return list(q.key["accepted"])
     if q.type == "cloze":

@@ -269,8 +269,10 @@ def update_fact(
 ) -> Fact:
     """Accept, edit, re-anchor or reject one fact of the teacher's latest source version.
 
-    A stale fact given a new passage is accepted, unless the request says otherwise; a fact
-    is accepted only with its evidence verbatim at its offsets in this version."""
+    A stale fact given a new passage is back to review (proposed): its answer may not be what
+    the new passage says, so it is asked again only once the teacher accepts it (in the same
+    request, with `status`, or later). A fact is accepted only with its evidence verbatim at
+    its offsets in this version."""
     source = _latest_own(session, teacher, source_id)
     fact = session.scalar(select(Fact).where(Fact.id == fact_id, Fact.source_id == source.id))
     if fact is None:
@@ -286,7 +288,7 @@ def update_fact(
             changes.get("evidence_end", fact.evidence_end),
         )
     status = changes.get("status") or (
-        "accepted" if fact.status == "stale" and reanchored else fact.status
+        "proposed" if fact.status == "stale" and reanchored else fact.status
     )
     held = source.text[fact.evidence_start : fact.evidence_end] == fact.evidence_text
     if status == "accepted" and not held:

@@ -104,9 +104,27 @@ def test_a_teacher_turns_a_new_article_into_a_quiz_a_learner_takes(
     page.locator('section[data-kind="list"] li[data-status="rejected"]').wait_for()
     date = page.locator('section[data-kind="date"] li[data-fact]').first
     date.locator("summary").click()
-    date.get_by_label("Tags (comma-separated, lowercase-with-dashes)").fill("treaty-dates")
+    date_id = date.get_attribute("data-fact")
+    date.get_by_label("Tags (comma-separated)").fill("Treaty Dates")  # made a tag: treaty-dates
     date.get_by_role("button", name="Save").click()
-    page.locator('section[data-kind="date"] li[data-fact]').first.locator("summary").wait_for()
+    page.wait_for_function(
+        """(id) => [...document.querySelectorAll(`li[data-fact="${id}"] input`)]
+          .some((input) => input.value === "treaty-dates")""",
+        arg=date_id,
+    )
+    source_id = int(page.url.rsplit("/", 1)[1])
+    saved = teacher.get(f"/api/sources/{source_id}/facts?page_size=100")
+    assert next(f for f in saved if f["id"] == int(date_id))["tags"] == ["treaty-dates"]
+    # A bad answer: the message shows in the fact's card, on screen, in plain words.
+    year_card = page.locator('section[data-kind="date"] li[data-fact]', has_text="Year: 1962")
+    year_card.locator("summary").click()
+    year_card.get_by_label("Answer", exact=True).fill("long ago")
+    year_card.get_by_role("button", name="Save").click()
+    problem = year_card.get_by_role("alert")
+    problem.wait_for()
+    assert "year, as digits" in problem.inner_text()
+    box = problem.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 900  # on screen
     proposed = page.locator("li[data-status=proposed]")
     while proposed.count():
         before = proposed.count()
@@ -145,7 +163,8 @@ def test_a_teacher_turns_a_new_article_into_a_quiz_a_learner_takes(
     page.get_by_role("link", name="Build a quiz").first.click()
     page.get_by_role("heading", name="Build a quiz").wait_for()
     page.get_by_label("Title", exact=True).fill("Water treaty quiz")
-    page.get_by_label("Bank", exact=True).select_option(label="Andean water treaty")
+    draw = page.locator("fieldset", has_text="Draw at random")
+    draw.get_by_label("Bank", exact=True).select_option(label="Andean water treaty")
     page.get_by_label("How many", exact=True).fill("5")
     page.get_by_label("Assign to class").select_option(label="Geography 9")
     page.get_by_role("button", name="Create and assign").click()
@@ -213,11 +232,15 @@ def test_a_new_version_shows_what_changed_and_a_stale_fact_is_re_anchored(
     screenshot(page, "teacher-source-new-version")
     fits_a_phone(page, "teacher-source-new-version-phone")
 
-    # Re-anchor the first stale fact on the new sentence: it is accepted again.
+    # Re-anchor the first stale fact on the new sentence: back to review, then accepted.
     first = stale.first
     fact_id = first.get_attribute("data-fact")
     select_passage(page, new)
     first.get_by_role("button", name="Re-anchor on the selection").click()
+    card = page.locator(f'li[data-fact="{fact_id}"][data-status=proposed]')
+    card.wait_for()
+    assert new in card.locator("blockquote").inner_text()
+    card.get_by_role("button", name="Accept").click()
     page.locator(f'li[data-fact="{fact_id}"][data-status=accepted]').wait_for()
 
     # The old version is kept, read-only, and points to the new one.

@@ -306,3 +306,70 @@ def test_every_quotation_of_the_article_has_the_right_speaker(article) -> None:
         for f in facts:
             if f.kind == "quote" and _overlap(c, f):
                 assert c.speaker == names[f.get("speaker")], c.evidence_text
+
+
+# --- rules found on a news text outside the tests (a wire story) -----------------------------
+
+
+def test_a_name_with_a_particle_and_its_surname_alone() -> None:
+    text = (
+        "“The sea is shallow,” Erik van Sebille, an oceanographer at the University of "
+        "Sydney told Reuters.\n\n“They may spot the plane,” said van Sebille."
+    )
+    assert [q.speaker for q in only(text, "quote")] == ["Erik van Sebille", "Erik van Sebille"]
+    assert one(text, "entity").role == "an oceanographer at the University of Sydney"
+
+
+def test_reported_speech_told_someone_and_said_on_a_weekday() -> None:
+    text = (
+        "Air Force spokesman Hadi Tjahjanto spoke in Jakarta.\n\n"
+        "Searchers had found nothing connected to the plane, Tjahjanto told Reuters.\n\n"
+        "The plane could be at the bottom of the sea, Tjahjanto said on Monday."
+    )
+    assert {q.speaker for q in only(text, "quote")} == {"Hadi Tjahjanto"}
+    assert len(only(text, "quote")) == 2
+
+
+def test_a_one_word_name_before_an_office_is_a_person() -> None:
+    text = (
+        "Soelistyo, head of Indonesia's search and rescue agency, spoke on Sunday.\n\n"
+        "The missing plane could be at the bottom of the sea, Soelistyo said on Monday."
+    )
+    assert one(text, "entity").answer == "Soelistyo"
+    assert one(text, "quote").speaker == "Soelistyo"
+    assert only("Jakarta, the capital, was quiet on Sunday.", "entity") == []
+
+
+def test_a_word_of_trade_before_a_known_surname_names_that_person() -> None:
+    text = (
+        "Charitha Pattiaratchi, an oceanographer at the University of Western Australia, "
+        "spoke.\n\nOceanographer Pattiaratchi said debris would float for 18 days."
+    )
+    assert one(text, "quote").speaker == "Charitha Pattiaratchi"
+
+
+def test_a_full_name_inside_a_longer_run_before_its_short_form() -> None:
+    text = (
+        "The engines were made by a firm co-owned by General Electric and Safran of France. "
+        "A GE spokesman declined to comment."
+    )
+    definition = one(text, "definition")
+    assert (definition.fields["term"], definition.answer) == ("GE", "General Electric")
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("The plane was carrying 162 people when it vanished.", "162 people"),
+        ("Around 30 ships and 21 aircraft joined the search.", "21 aircraft"),
+        ("They would search up to 10,000 square nautical miles.", "10,000 square nautical miles"),
+        ("It was climbing at a speed of 353 knots.", "353 knots"),
+    ],
+)
+def test_a_count_of_people_aircraft_and_area(text: str, answer: str) -> None:
+    assert answer in [n.answer for n in only(text, "number")]
+
+
+def test_a_figure_in_other_units_in_brackets_is_not_another_number() -> None:
+    numbers = only("Debris would drift up to 50 km (31 miles) a day.", "number")
+    assert [n.answer for n in numbers] == ["50 km"]

@@ -5,7 +5,9 @@ let skewMs = 0;
 export class ApiError extends Error {
   constructor(status, body) {
     const detail = body && body.detail ? body.detail : `Request failed (${status})`;
-    const fields = body && body.errors ? flatten(body.errors) : [];
+    // A field's message that only repeats the detail is said once.
+    const fields = (body && body.errors ? flatten(body.errors) : [])
+      .filter((message) => !message.endsWith(`: ${detail}`) && message !== detail);
     super(fields.length ? `${detail} ${fields.join(" ")}` : detail);
     this.status = status;
     this.body = body;

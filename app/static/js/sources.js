@@ -2,7 +2,7 @@
 // with their evidence marked in the article, publish its bank, and bring a new version.
 import { get, getAll, patch, post, put, upload } from "./api.js";
 import { typeLabel } from "./types.js";
-import { announce, field, h, page, plural, scrollWithin, showError } from "./ui.js";
+import { announce, field, h, page, plural, scrollWithin } from "./ui.js";
 
 // The kinds of fact, in the order the review shows them, with what their answer is.
 const KINDS = [
@@ -24,6 +24,15 @@ const DETAIL = {
 };
 const STATUS = { proposed: "to review", accepted: "accepted", rejected: "rejected", stale: "stale: evidence changed" };
 const words = (text) => text.split(",").map((w) => w.trim()).filter(Boolean);
+// A tag as the server takes it: "Science Time" -> "science-time".
+const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+
+// An error shown where the action was, not at the top of a long page.
+function inlineError(box, error) {
+  box.textContent = error ? String(error.message || error) : "";
+  box.hidden = !error;
+  if (error) box.scrollIntoView({ block: "nearest" });
+}
 
 // Code points, as the server counts offsets (a JS string counts UTF-16 units).
 const length = (text) => Array.from(text).length;
@@ -37,9 +46,10 @@ export async function sourcesView() {
   const text = h("textarea", { class: "source", "aria-describedby": "paste-hint" });
   const file = h("input", { type: "file", accept: ".txt,.html,.htm,text/plain,text/html" });
   const status = h("p", { class: "status", role: "status" });
+  const addProblem = h("p", { class: "bad", role: "alert", hidden: true });
   const add = h("form", { class: "card", "data-add-source": "", onsubmit: async (event) => {
     event.preventDefault();
-    showError(null);
+    inlineError(addProblem, null);
     const meta = { title: title.value.trim(), publisher: publisher.value.trim(), author: author.value.trim() || null,
       published_on: published.value || null };
     status.textContent = "Reading the article and drafting its facts…";
@@ -56,7 +66,7 @@ export async function sourcesView() {
       }
       announce(`${made.title} added; its facts are drafted for your review.`);
       location.hash = `#/source/${made.id}`;
-    } catch (error) { status.textContent = ""; showError(error); }
+    } catch (error) { status.textContent = ""; inlineError(addProblem, error); }
   } },
   h("h2", {}, "Add a source"),
   h("div", { class: "row" }, field("Title", title), field("Publisher", publisher), field("Author", author),
@@ -64,7 +74,7 @@ export async function sourcesView() {
   field("Paste the article's text", text),
   h("p", { id: "paste-hint", class: "muted hint" }, "Paste the whole article, a blank line between paragraphs; or upload it:"),
   field("…or upload a .txt file or a saved web page (.html)", file),
-  h("p", {}, h("button", {}, "Add and draft facts")), status);
+  addProblem, h("p", {}, h("button", {}, "Add and draft facts")), status);
   page("Sources",
     h("p", {}, "Bring a news article: Sourcequiz drafts its facts (dates, quotations, acronyms, people, numbers, lists), ",
       "you review them, and the bank it builds from the ones you accept is yours to quiz and practise."),
@@ -133,9 +143,11 @@ export async function sourceView(sourceId) {
   const reanchorButtons = [];
   function factCard(fact) {
     const kind = KINDS.find((k) => k.kind === fact.kind);
-    const card = h("li", { class: `card fact ${fact.status}`, "data-fact": fact.id, "data-status": fact.status });
+    const card = h("li", { class: `card fact ${fact.status}`, "data-fact": fact.id, "data-status": fact.status,
+      tabindex: "-1" });
+    const problem = h("p", { class: "bad", role: "alert", hidden: true });
     const act = async (change, message) => {
-      showError(null);
+      inlineError(problem, null);
       try {
         const saved = await patch(`/api/sources/${sourceId}/facts/${fact.id}`, change);
         byId.set(saved.id, saved);
@@ -143,7 +155,7 @@ export async function sourceView(sourceId) {
         card.replaceWith(factCard(fact));
         updateCounts();
         announce(message);
-      } catch (error) { showError(error); }
+      } catch (error) { inlineError(problem, error); }
     };
     const show = h("button", { type: "button", class: "secondary", onclick: () => {
       current = fact;
@@ -162,7 +174,8 @@ export async function sourceView(sourceId) {
     }
     if (fact.status === "stale") {
       const again = h("button", { type: "button", disabled: selection.start === null, onclick: () => act(
-        { evidence_start: selection.start, evidence_end: selection.end }, "Fact re-anchored on the selected passage and accepted.") },
+        { evidence_start: selection.start, evidence_end: selection.end },
+        "Fact moved to the selected passage: check its answer and statement, then accept it.") },
       "Re-anchor on the selection");
       reanchorButtons.push(again);
       buttons.push(again);
@@ -176,24 +189,32 @@ export async function sourceView(sourceId) {
       fact.answer ? h("p", {}, `${kind?.answer ?? "Answer"}: `, h("span", { class: "answer" }, `${fact.answer}${unit}`), role)
         : null,
       h("blockquote", { class: "evidence", "aria-label": "Evidence" }, fact.evidence_text),
-      h("div", { class: "row actions" }, buttons), edit].filter(Boolean));
+      h("div", { class: "row actions" }, buttons), problem, edit].filter(Boolean));
     return card;
   }
 
   function editForm(fact, save) {
     const statement = h("textarea", { rows: "2" }, fact.statement);
     const answer = h("input", { type: "text", value: fact.answer ?? "" });
+    // The kind's own words the questions are made of: a date's event, a quotation's words…
+    const [detailName, detailLabel] = DETAIL[fact.kind] ?? [null, null];
+    const detail = h("textarea", { rows: "2" }, detailName ? String(fact.fields[detailName] ?? "") : "");
     const hints = h("input", { type: "text", value: (fact.fields.distractors ?? []).join(", ") });
     const tags = h("input", { type: "text", value: fact.tags.join(", ") });
     return h("form", { onsubmit: (event) => {
       event.preventDefault();
-      const change = { statement: statement.value.trim(), tags: words(tags.value), distractors: words(hints.value) };
+      const change = { statement: statement.value.trim(), tags: words(tags.value).map(slug).filter(Boolean),
+        distractors: words(hints.value) };
       if (fact.answer !== null && answer.value.trim() !== (fact.answer ?? "")) change.answer = answer.value.trim();
+      if (detailName && detail.value.trim() !== String(fact.fields[detailName] ?? "")) {
+        change.fields = { [detailName]: detail.value.trim() };
+      }
       save(change);
     } }, field("Statement", statement),
     fact.answer !== null ? field("Answer", answer) : null,
+    detailName ? field(`${detailLabel} (what the questions ask about)`, detail) : null,
     field("Wrong answers to offer (distractor hints, comma-separated)", hints),
-    field("Tags (comma-separated, lowercase-with-dashes)", tags),
+    field("Tags (comma-separated)", tags),
     h("p", {}, h("button", {}, "Save")));
   }
 
@@ -210,9 +231,10 @@ export async function sourceView(sourceId) {
   });
   ownAnswer.id = `own-answer-${sourceId}`; answerLabel.htmlFor = ownAnswer.id;
   ownDetail.id = `own-detail-${sourceId}`; detailLabel.htmlFor = ownDetail.id;
+  const ownProblem = h("p", { class: "bad", role: "alert", hidden: true });
   const ownForm = h("form", { class: "card", hidden: true, "data-own-fact": "", onsubmit: async (event) => {
     event.preventDefault();
-    showError(null);
+    inlineError(ownProblem, null);
     const kind = ownKind.value;
     const fields = { [DETAIL[kind][0]]: ownDetail.value.trim() };
     if (kind === "quote") fields.direct = false;
@@ -227,9 +249,9 @@ export async function sourceView(sourceId) {
       ownForm.hidden = true;
       updateCounts();
       announce("Your fact is added and accepted.");
-    } catch (error) { showError(error); }
+    } catch (error) { inlineError(ownProblem, error); }
   } }, h("h3", {}, "A fact of your own from the selection"), field("Kind", ownKind), field("Statement", ownStatement),
-  h("div", {}, answerLabel, ownAnswer), h("div", {}, detailLabel, ownDetail), h("p", {}, h("button", {}, "Add fact")));
+  h("div", {}, answerLabel, ownAnswer), h("div", {}, detailLabel, ownDetail), ownProblem, h("p", {}, h("button", {}, "Add fact")));
 
   // The candidates, grouped by kind.
   const groups = new Map();
@@ -253,12 +275,13 @@ export async function sourceView(sourceId) {
 
   // Preview and publish the bank.
   const bankBox = h("div", { "data-bank": "" });
+  const bankProblem = h("p", { class: "bad", role: "alert", hidden: true });
   const previewButton = h("button", { type: "button", class: "secondary", onclick: async () => {
-    showError(null);
-    try { showPreview(await get(`/api/sources/${sourceId}/bank`)); } catch (error) { showError(error); }
+    inlineError(bankProblem, null);
+    try { showPreview(await get(`/api/sources/${sourceId}/bank`)); } catch (error) { inlineError(bankProblem, error); }
   } }, "Preview the bank");
   const publishButton = h("button", { type: "button", onclick: async () => {
-    showError(null);
+    inlineError(bankProblem, null);
     try {
       const done = await put(`/api/sources/${sourceId}/bank`);
       bankBox.replaceChildren(h("div", { class: "card", role: "status", "data-published": "" },
@@ -267,7 +290,7 @@ export async function sourceView(sourceId) {
         h("p", {}, "Its questions are in ", h("a", { href: "#/bank" }, "the bank"), "; ",
           h("a", { href: "#/quiz/new" }, "build a quiz"), " from them. Your learners can practise it.")));
       announce("Bank published.");
-    } catch (error) { showError(error); }
+    } catch (error) { inlineError(bankProblem, error); }
   } }, "Publish the bank");
   function showPreview(preview) {
     bankBox.replaceChildren(h("div", { class: "card", "data-preview": "" },
@@ -281,16 +304,17 @@ export async function sourceView(sourceId) {
 
   // A new version of the source.
   const revision = h("textarea", { class: "source" });
+  const revisionProblem = h("p", { class: "bad", role: "alert", hidden: true });
   const revise = h("details", { class: "card" }, h("summary", {}, "The article was updated: add the new version"),
     h("form", { onsubmit: async (event) => {
       event.preventDefault();
-      showError(null);
+      inlineError(revisionProblem, null);
       try {
         const changed = await post(`/api/sources/${sourceId}/revisions`, { text: revision.value });
         announce(`Version ${changed.source.revision} added: ${plural(changed.stale.length, "fact")} to check.`);
         location.hash = `#/source/${changed.source.id}`;
-      } catch (error) { showError(error); }
-    } }, field("The article's new text", revision), h("p", {}, h("button", {}, "Compare and add version"))));
+      } catch (error) { inlineError(revisionProblem, error); }
+    } }, field("The article's new text", revision), revisionProblem, h("p", {}, h("button", {}, "Compare and add version"))));
 
   page(source.title,
     h("p", { class: "muted" }, [source.publisher, source.author, source.published_on].filter(Boolean).join(" · "),
@@ -302,7 +326,7 @@ export async function sourceView(sourceId) {
         h("p", { class: "muted" }, "Accept the facts worth asking, edit what is off, reject the rest."),
         KINDS.map(({ kind }) => groups.get(kind).section))),
     h("h2", {}, "The bank"),
-    h("p", { class: "row" }, previewButton, publishButton), bankBox,
+    h("p", { class: "row" }, previewButton, publishButton), bankProblem, bankBox,
     revise);
   drawArticle();
   updateCounts();
@@ -321,6 +345,14 @@ function changesCard(changes) {
       ? `${plural(changes.stale.length, "fact")} lost ${changes.stale.length === 1 ? "its" : "their"} evidence and left the bank: `
         + "select the passage that now proves it and re-anchor, edit, or retire it (marked stale below)."
       : "Every fact's evidence is still in the text."),
+    changes.stale.length
+      ? h("ul", {}, changes.stale.map((f) => h("li", {}, h("a", { href: `#fact-${f.id}`, onclick: (event) => {
+        event.preventDefault();
+        const card = document.querySelector(`li[data-fact="${f.id}"]`);
+        card?.scrollIntoView({ block: "center" });
+        card?.focus({ preventScroll: true });
+      } }, f.statement))))
+      : null,
     changes.to_check.length
       ? h("div", { "data-to-check": "" }, h("p", {}, `${plural(changes.to_check.length, "fact")} kept ${changes.to_check.length === 1 ? "its" : "their"} `
         + "evidence, in a sentence that changed: check that each still says what the article says."),

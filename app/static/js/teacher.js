@@ -94,16 +94,19 @@ function questionTable(questions, selectable) {
 }
 
 async function filters(onChange) {
-  const [types, difficulties] = await Promise.all([loadTypes(), choices("difficulty", DIFFICULTY)]);
+  const [types, difficulties, banks] = await Promise.all([loadTypes(), choices("difficulty", DIFFICULTY),
+    getAll("/api/banks")]);
+  const bank = h("select", {}, option("", "any bank"), banks.map((b) => option(b.id, b.title)));
   const type = h("select", {}, option("", "any type"), types.map((t) => option(t.type, t.label)));
   const tag = h("input", { type: "text" });
   const difficulty = h("select", {}, option("", "any"), options(difficulties));
   const text = h("input", { type: "search" });
   const form = h("form", { class: "card row", onsubmit: (e) => { e.preventDefault(); onChange(query()); } },
-    field("Type", type), field("Tag", tag), field("Difficulty", difficulty), field("Text", text),
+    field("Bank", bank), field("Type", type), field("Tag", tag), field("Difficulty", difficulty), field("Text", text),
     h("button", {}, "Filter"));
   const query = () => {
     const params = new URLSearchParams();
+    if (bank.value) params.set("bank", bank.value);
     if (type.value) params.set("type", type.value);
     if (tag.value) params.set("tag", tag.value);
     if (difficulty.value) params.set("difficulty", difficulty.value);
