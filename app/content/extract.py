@@ -393,6 +393,23 @@ def _is_person_name(name: str) -> bool:
     return not any(_POSSESSIVE.sub("", tok).lower() in NOT_NAME for tok in tokens)
 
 
+_OFFICES = frozenset(
+    {
+        "president", "minister", "senator", "sen.", "governor", "gov.", "chancellor", "premier",
+        "secretary", "ambassador", "mayor", "king", "queen", "pope", "rep.", "representative",
+        "spokesman", "spokeswoman", "spokesperson",
+    }
+)  # fmt: skip
+
+
+def _span_of(run: str, words: str) -> tuple[int, int]:
+    """Where `words` (joined by single spaces) stand in `run`, whatever spaces the text has
+    between them; the whole run if they are not there."""
+    pattern = SP.join(re.escape(w) for w in words.split())
+    found = re.search(pattern, run) if pattern else None
+    return (found.start(), found.end()) if found else (0, len(run))
+
+
 def _single_name(name: str) -> bool:
     """A one-word name ("Soelistyo"): capitalised, not an acronym, not a common word."""
     return bool(re.fullmatch(r"[A-Z][a-z]{2,}", name)) and name.lower() not in NOT_NAME
@@ -418,6 +435,7 @@ class _People:
         self.organisations: list[Candidate] = []
         self._find_roles()
         self._find_speakers()
+        self._merge_surnames()
         self._find_mentions()
 
     def _person(self, name: str) -> _Person:
@@ -441,7 +459,9 @@ class _People:
         for match in re.finditer(_CAPRUN, text):
             run = match.group(0)
             role, name = _split_title(run)
-            if not role or not _is_person_name(name):
+            # "President Obama": one name after an office that only a person holds.
+            office = bool(role) and role.split()[-1].lower() in _OFFICES and _single_name(name)
+            if not role or not (_is_person_name(name) or office):
                 continue
             if _POSSESSIVE.search(name):
                 self._person(name)  # "U.S. President Joe Biden's council": in passing
@@ -455,8 +475,8 @@ class _People:
             if not role_words or role_words[-1].lower() not in TITLES:
                 continue
             role = " ".join(role_words)
-            start = match.start() + run.index(role)
-            end = match.start() + run.index(name) + len(name)
+            start = match.start() + _span_of(run, role)[0]
+            end = match.start() + _span_of(run, name)[1]
             self._add_appositive_or_prefix(name, role, start, end)
         # A lowercase office before the name: "North Korean leader Kim Jong Un".
         lower = re.compile(
@@ -470,7 +490,7 @@ class _People:
             if not _is_person_name(name) or not match.group("run").startswith(name):
                 continue
             role = " ".join(role_words)
-            start = match.start("role") + match.group("role").index(role)
+            start = match.start("role") + _span_of(match.group("role"), role)[0]
             end = match.start("run") + len(name)
             self._add_appositive_or_prefix(name, role, start, end)
         # A byline: "By Taejun Kang for RFA".
@@ -492,7 +512,7 @@ class _People:
             if not _is_person_name(name) and not _OFFICE.match(appositive[0]):
                 continue  # one word is a person's name only before an office ("X, head of …")
             phrase, end = appositive
-            start = match.start("run") + match.group("run").index(name)
+            start = match.start("run") + _span_of(match.group("run"), name)[0]
             self._add_role(name, phrase, 3, start, end)
         self._find_organisations()
 
@@ -576,14 +596,29 @@ class _People:
             )
         )
 
+    def _merge_surnames(self) -> None:
+        """ "Prime Minister Netanyahu" and "Benjamin Netanyahu" are one person: a one-word
+        name that ends a longer one gives that person its roles."""
+        for short in [p for p in self.people.values() if len(p.tokens) == 1]:
+            full = [
+                p for p in self.people.values() if len(p.tokens) > 1 and p.tokens[-1] == short.name
+            ]
+            if len(full) == 1:
+                full[0].roles += short.roles
+                full[0].metadata = full[0].metadata or short.metadata
+                del self.people[short.name]
+
     def _find_speakers(self) -> None:
         """People named as the subject of a speech verb: "Ari Fleischer said"."""
         pattern = re.compile(rf"(?P<run>{_CAPRUN})(?:,{SP}[^,\n]{{2,160}},)?{SP}{_VERB}")
         for match in pattern.finditer(self.t.text):
             _, name = _split_title(match.group("run"))
             # "Oceanographer Pattiaratchi said": a known person's surname after a word of trade.
-            if _is_person_name(name) and self.resolve_token(name.split()[-1]) is None:
-                self._person(name)
+            if not _is_person_name(name):
+                continue
+            known = self.resolve_token(name.split()[-1])
+            if known is None or len(known.tokens) == 1:
+                self.people.setdefault(name, _Person(name))
 
     def _find_mentions(self) -> None:
         text = self.t.text
@@ -912,6 +947,9 @@ class _Quotation:
     attribution_start: int | None = None  # before it: "Powell said: “…”"
 
 
+_SAID_BEFORE = re.compile(rf"(?P<run>{_CAPRUN}){SP}(?:said|added|told{SP}reporters)\.[”\"]?\s*$")
+
+
 def _quotes(t: _Text, people: _People) -> list[Candidate]:
     text = t.text
     quotations: list[_Quotation] = []
@@ -939,7 +977,15 @@ def _quotes(t: _Text, people: _People) -> list[Candidate]:
     # A quotation without attribution goes on from the one before it: in its paragraph ("“A,”
     # Kirby added. “B”"), or in the paragraph before when it opens its own.
     for i, quote in enumerate(quotations):
-        if quote.speaker or i == 0:
+        if quote.speaker:
+            continue
+        # Right after a sentence that ends "…, Indyk said.": the same speaker goes on.
+        said = _SAID_BEFORE.search(text[max(0, quote.open - 200) : quote.open])
+        if said:
+            quote.speaker = _speaker(people, said.group("run"), quote.open)
+            if quote.speaker:
+                continue
+        if i == 0:
             continue
         previous = quotations[i - 1]
         here, there = t.paragraph_index(quote.open), t.paragraph_index(previous.open)

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from summary import record
 
 from app.content.documents import Catalog, FactDoc
@@ -373,3 +375,45 @@ def test_a_count_of_people_aircraft_and_area(text: str, answer: str) -> None:
 def test_a_figure_in_other_units_in_brackets_is_not_another_number() -> None:
     numbers = only("Debris would drift up to 50 km (31 miles) a day.", "number")
     assert [n.answer for n in numbers] == ["50 km"]
+
+
+def test_one_name_after_an_office_only_a_person_holds() -> None:
+    person = one("President Obama spoke to the General Assembly on Tuesday.", "entity")
+    assert (person.answer, person.role) == ("Obama", "the President")
+    text = (
+        "Benjamin Netanyahu said the vote was a victory.\n\n"
+        "Prime Minister Netanyahu then left for Washington."
+    )
+    assert [p.answer for p in only(text, "entity")] == ["Benjamin Netanyahu"]
+
+
+def test_a_quotation_after_a_sentence_ending_x_said_is_xs() -> None:
+    text = (
+        "Martin Indyk, a former ambassador, spoke on Monday.\n\n"
+        "The talks will be hard to revive, Indyk said. “That has nothing to do with "
+        "negotiations.”"
+    )
+    quotes = only(text, "quote")
+    assert [q.speaker for q in quotes] == ["Martin Indyk", "Martin Indyk"]
+
+
+# --- any text at all ----------------------------------------------------------------------------
+
+_WORDS = st.sampled_from(
+    [
+        "said", "told", "Reuters", "President", "Obama", "van", "Sebille", "the", "in", "1991",
+        "March", "3,", "$3.2", "billion", "people", "(WHO)", "World", "Health", "Organization",
+        "“", "”", "\"", ",", ".", ":", "—", "he", "she", "Chile,", "Peru", "and", "Bolivia",
+        "minus", "370", "degrees", "7:20", "a.m.", "Minister", "Jane", "Doe,", "a", "fellow",
+        "at", "of", "’s", "\n\n", "(", ")", "head", "Soelistyo,", "INF", "Treaty", "on",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_WORDS, st.text(max_size=6)), max_size=80))
+def test_any_text_drafts_without_error_and_with_verbatim_evidence(words: list[str]) -> None:
+    text = " ".join(words)
+    for c in extract_candidates(text):
+        assert text[c.evidence_start : c.evidence_end] == c.evidence_text
+        assert c.kind in ("date", "quote", "definition", "entity", "number", "list")
