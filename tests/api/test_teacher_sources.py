@@ -373,3 +373,55 @@ def test_a_fact_whose_words_stand_in_a_changed_sentence_is_to_check(
     assert definition["id"] not in {f["id"] for f in revised["stale"]}
     unchanged = "Maria Lopez, a senior fellow at the Lowy Institute"
     assert all(unchanged not in f["evidence_text"] for f in revised["to_check"])
+
+
+LONGER = (
+    ARTICLE
+    + "\n\n"
+    + "\n\n".join(
+        [
+            "The Solomon Islands and Vanuatu joined the talks in 2019, officials said.",
+            "“We will patrol every reef,” Fisheries Minister Ana Tui said on Monday.",
+            "Tonga will spend $12 million over 5 years on two new boats.",
+            "The Forum Fisheries Agency (FFA) will train 300 crew members by 2027.",
+        ]
+    )
+)
+
+
+def test_reading_the_review_costs_the_same_queries_for_more_facts(
+    teacher: Any, loaded_bank: Any, count_queries: Any
+) -> None:
+    costs = []
+    for text in (ARTICLE, LONGER):
+        source = paste(teacher, text).get_json()
+        accept_all(teacher, source["id"])
+        facts = facts_of(teacher, source["id"])
+        with count_queries() as queries:
+            assert teacher.get(f"/api/sources/{source['id']}").status_code == 200
+            assert (
+                teacher.get(f"/api/sources/{source['id']}/facts?page_size=100").status_code == 200
+            )
+            assert teacher.get(f"/api/sources/{source['id']}/bank").status_code == 200
+        costs.append((len(facts), len(queries)))
+    (few, short_cost), (many, long_cost) = costs
+    assert many > few + 3
+    assert long_cost == short_cost, costs
+
+
+def test_publishing_reads_per_bank_not_per_question(
+    teacher: Any, loaded_bank: Any, count_queries: Any
+) -> None:
+    """Reads stay the same for more questions; the rows it writes are batched INSERTs."""
+    costs = []
+    for text in (ARTICLE, LONGER):
+        source = paste(teacher, text).get_json()
+        accept_all(teacher, source["id"])
+        with count_queries() as queries:
+            published = teacher.put(f"/api/sources/{source['id']}/bank").get_json()
+        reads = [q for q in queries if q.lstrip().upper().startswith("SELECT")]
+        costs.append((published["created"], len(reads), len(queries)))
+    (few, short_reads, short_all), (many, long_reads, long_all) = costs
+    assert many > few
+    assert long_reads == short_reads, costs
+    assert long_all - short_all < many - few + 4, costs  # not several statements a question
