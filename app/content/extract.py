@@ -337,7 +337,7 @@ def _antecedent(t: _Text, before: int) -> str | None:
 
 _COMMON_NP = re.compile(r"\b(?:a|an|the|its|their|his|her)\s(?:[\w’'\-]+\s){0,2}[a-z][\w’'\-]*$")
 # A dateline before the story: "LIMA, Peru — ", "WASHINGTON (Reuters) - ".
-_DATELINE = re.compile(r"^[A-Z][A-Z .’'\-]+(?:,\s[A-Z][\w .’'\-]*)?(?:\s\([^)]*\))?\s[—–-]\s")
+_STORY_DATELINE = re.compile(r"^[A-Z][A-Z .’'\-]+(?:,\s[A-Z][\w .’'\-]*)?(?:\s\([^)]*\))?\s[—–-]\s")
 
 
 # --- people and organisations ---------------------------------------------------------------
@@ -874,9 +874,10 @@ def _date_candidate(
     event = re.sub(r"^(?:during|following|at|amid)\s+", "", event)
     if subject:
         event = f"{_strip_years(subject)} {event}"
-    if len(event.split()) < 2:
+    # Too short, or only what follows the time ("7:20 a.m. EST, aboard …"): the sentence's.
+    if len(event.split()) < 2 or event[:1].isdigit():
         event = _strip_years(_tidy(text[t.sentence(start)[0] : start] + text[end:finish]))
-        event = _DATELINE.sub("", event)
+        event = _STORY_DATELINE.sub("", event)
     event = _without_dangling(event)
     when = f"{(prep or 'on ').strip()} {date}" if form != "year" or prep else date
     when = ("At " if when[0].isdigit() else "") + when[0].upper() + when[1:]  # "At 7:20 a.m. …"
@@ -919,7 +920,9 @@ def _without_dangling(event: str) -> str:
 def _strip_years(words: str) -> str:
     """Without years: an event must not hold its own answer, nor another date's."""
     words = re.sub(rf"\b((?:the|a|an|its|their) ){_YEAR}\b ?", r"\1", words, flags=re.I)
-    words = re.sub(rf",? ?\b(?:in|since|by|until|from|of) {_YEAR}\b,?", "", words, flags=re.I)
+    words = re.sub(
+        rf",? ?\b(?:in|since|by|until|from|of|to|through) {_YEAR}\b,?", "", words, flags=re.I
+    )
     return _tidy(re.sub(rf"\b{_YEAR}\b ?", "", words))
 
 

@@ -119,9 +119,8 @@ def _blank_number(evidence: str, value: Any) -> str | None:
     """The evidence with the figure `value` as written ("450", "5,500", "3.2") blanked out."""
     if not isinstance(value, int | float) or isinstance(value, bool):
         return None
-    forms = [f"{value:,}", str(value)] if float(value).is_integer() else [str(value)]
-    if float(value).is_integer():
-        forms = [f"{int(value):,}", str(int(value))]
+    value = abs(value)  # "minus 370 degrees": the figure is blanked, "minus" stays
+    forms = [f"{int(value):,}", str(int(value))] if float(value).is_integer() else [str(value)]
     for form in forms:
         match = re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", evidence)
         if match:
@@ -385,7 +384,8 @@ class BankGenerator:
                 prompt + (f" (in {unit})" if unit else ""),
                 [fact],
                 fact.statement,
-                answer=fact.get("value"),
+                # "minus ___ degrees": the blank is the figure, the sign stays in the text.
+                answer=abs(fact.get("value")) if blanked else fact.get("value"),
                 tolerance=0,
                 unit=unit,
             )

@@ -417,3 +417,15 @@ def test_any_text_drafts_without_error_and_with_verbatim_evidence(words: list[st
     for c in extract_candidates(text):
         assert text[c.evidence_start : c.evidence_end] == c.evidence_text
         assert c.kind in ("date", "quote", "definition", "entity", "number", "list")
+
+
+def test_an_event_keeps_its_subject_not_the_dateline_nor_a_year_range() -> None:
+    text = (
+        "KOUROU, French Guiana — The telescope launched at 7:20 a.m. EST on Saturday, "
+        "December 25, 2021, aboard an Ariane 5 rocket.\n\n"
+        "It was named after James E. Webb, who led NASA from 1961 to 1968."
+    )
+    dates = {d.answer: d for d in only(text, "date")}
+    launch = dates["Saturday, December 25, 2021"].fields["event"]
+    assert launch.startswith("The telescope launched at 7:20 a.m. EST") and "KOUROU" not in launch
+    assert dates["1961"].fields["event"] == "James E. Webb led NASA."

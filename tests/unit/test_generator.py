@@ -232,3 +232,11 @@ def test_a_number_is_asked_in_its_sentence_with_the_figure_blanked() -> None:
         "(in billion dollars)"
     )
     assert asked["answer"] == 3.2
+
+
+def test_a_negative_figure_is_blanked_and_minus_stays() -> None:
+    cold = fact("cold", "number", value=-370, unit="degrees Fahrenheit", counts="temperature")
+    cold = FactDoc(**{**cold.__dict__, "evidence_text": "It works at minus 370 degrees Fahrenheit"})
+    asked = generate(cold)["cold--numeric"]
+    assert "“It works at minus ___ degrees Fahrenheit”" in asked["prompt"]
+    assert asked["answer"] == 370  # what fills the blank
