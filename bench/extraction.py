@@ -1,6 +1,7 @@
 """Precision and recall of the fact extractor on a news text and its hand labels.
 
     .venv/bin/python bench/extraction.py --text article.txt --labels labels.json [-v]
+    .venv/bin/python bench/extraction.py --worst     # seconds to draft texts built to be slow
 
 The text is read as a pasted source is (normalised). The labels are a JSON list of objects
 {"kind", "answer", "evidence"} (+ "term" for a definition): kind is date, quote, definition,
@@ -17,6 +18,7 @@ import argparse
 import json
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +56,46 @@ def same(c: Candidate, label: dict[str, Any]) -> bool:
     return len(items & {_norm(i) for i in re.split(r",\s*", label["answer"])}) >= 2
 
 
+# Texts of the largest size a teacher may paste (200,000 characters), each built against one
+# rule: what an attacker would send. The article's own text, repeated, is the ordinary case.
+ARTICLE = Path(__file__).resolve().parents[1] / "questions/sources/rfa-nk-russia-treaty-2024.txt"
+WORST = {
+    "the article, repeated": lambda a: a * 46,
+    "the article in capitals": lambda a: a.upper() * 46,
+    "one word": lambda a: "A" * 200_000,
+    "dates, 990-character sentences": lambda a: ("In 1950 " * 120 + "end. ") * 220,
+    "figures, long sentences": lambda a: (
+        ("12,345 people and 3.5 million tonnes, " * 25 + "End. ") * 210
+    ),
+    "titled names": lambda a: ("Minister Jane Doe, a senior fellow, said " * 24 + "End. ") * 200,
+    "quotations": lambda a: "“Yes,” she said. " * 12_000,
+    "acronyms": lambda a: "The World Health Organization (WHO) and the IMF met. " * 3_800,
+    "lists": lambda a: "Chile, Peru, Bolivia and Ecuador signed. " * 4_800,
+}
+
+
+def worst() -> None:
+    article = ARTICLE.read_text(encoding="utf-8")
+    for name, build in WORST.items():
+        text = checked_text(build(article)[:199_000])
+        started = time.perf_counter()
+        found = len(extract_candidates(text))
+        print(f"{name:<34} {len(text):>7,} chars  {found:>4} candidates  "
+              f"{time.perf_counter() - started:6.2f} s")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--text", required=True, type=Path)
-    parser.add_argument("--labels", required=True, type=Path)
+    parser.add_argument("--text", type=Path)
+    parser.add_argument("--labels", type=Path)
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and extras")
+    parser.add_argument("--worst", action="store_true", help="time texts built to be slow")
     args = parser.parse_args()
+    if args.worst:
+        worst()
+        return
+    if not (args.text and args.labels):
+        parser.error("--text and --labels, or --worst")
     text = checked_text(args.text.read_text(encoding="utf-8"))
     labels = json.loads(args.labels.read_text(encoding="utf-8"))
     for label in labels:

@@ -552,6 +552,13 @@ def learner(sign_up: Any) -> Actor:
 
 
 @pytest.fixture
+def postgres_only(database_url: str) -> None:
+    """For tests of row locks and concurrent transactions: SQLite runs one writer at a time."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks and concurrent transactions are tested on PostgreSQL")
+
+
+@pytest.fixture
 def count_queries(db: Any) -> Any:
     """`with count_queries() as queries:` ... `len(queries)` SQL statements ran (the
     SAVEPOINTs that stand in for BEGIN and COMMIT inside a test's transaction left out)."""

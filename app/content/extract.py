@@ -173,7 +173,7 @@ _CAP = r"(?:[A-Z][\w.\-]*(?:[’'][\w]+)?)"
 # A run of them, "of" allowed inside ("Secretary of State Colin Powell").
 # Lowercase particles inside a name ("Erik van Sebille", "Luiz Inácio Lula da Silva").
 _PARTICLE = r"(?:van|von|de|da|di|du|del|der|den|dos|bin|ibn|al|le|la)"
-_CAPRUN = rf"{_CAP}(?:{SP}(?:of{SP}|{_PARTICLE}{SP}(?:{_PARTICLE}{SP})?)?{_CAP})*"
+_CAPRUN = rf"{_CAP}(?:{SP}(?:of{SP}|{_PARTICLE}{SP}(?:{_PARTICLE}{SP})?)?{_CAP}){{0,7}}"
 _NAME_TOKEN = re.compile(r"[A-Z][a-z]+(?:[’'\-][A-Za-z][a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]\.")
 _POSSESSIVE = re.compile(r"[’']s$")
 _PRONOUNS = ("he", "she", "they", "He", "She", "They")
@@ -625,13 +625,14 @@ class _People:
         for person in self.people.values():
             forms = [person.name]
             forms += [tok for tok in (person.tokens[-1], person.tokens[0]) if len(tok) > 2]
-            taken: list[tuple[int, int]] = []
+            taken: list[tuple[int, int]] = []  # sorted, not overlapping
             for form in forms:
                 for match in re.finditer(rf"\b{re.escape(form)}\b", text):
                     a, b = match.span()
-                    if any(s <= a < e for s, e in taken):
-                        continue
-                    taken.append((a, b))
+                    i = bisect.bisect_right(taken, (a, len(text) + 1)) - 1
+                    if i >= 0 and taken[i][0] <= a < taken[i][1]:
+                        continue  # "Kirby" inside "John Kirby": one mention
+                    bisect.insort(taken, (a, b))
                     person.mentions.append((a, b, text[b : b + 2] in ("'s", "’s")))
             person.mentions.sort()
 
@@ -735,11 +736,11 @@ _UPDATED = re.compile(r"(?i)^\s*(?:updated|published|posted)\b")
 def _dates(t: _Text) -> list[Candidate]:
     text = t.text
     found: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # the characters a date already holds
     years_seen: set[int] = set()
 
     def free(a: int, b: int) -> bool:
-        return not any(s < b and a < e for s, e in taken)
+        return not any(taken[a:b])
 
     for match in _DATELINE.finditer(text):
         date = match.group("date")
@@ -759,7 +760,7 @@ def _dates(t: _Text) -> list[Candidate]:
                 fields=fields,
             )
         )
-        taken.append((match.start(), match.end()))
+        taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
 
     mentions: list[tuple[int, int, str | None, str, int | None, str]] = []
     for match in _FULL_DATE.finditer(text):
@@ -795,9 +796,11 @@ def _dates(t: _Text) -> list[Candidate]:
         )
     mentions.sort(key=lambda m: (m[0], -(m[1] - m[0])))
     for start, end, prep, date, year, form in mentions:
+        if len(found) >= MAX_CANDIDATES:
+            break  # no more would be kept
         if not free(start, end):
             continue
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         candidate = _date_candidate(t, start, end, prep, date, year, form, years_seen)
         if candidate is not None:
             found.append(candidate)
@@ -1205,7 +1208,10 @@ def _definitions(t: _Text, people: _People) -> list[Candidate]:
         acronym = match.group("acr")
         if match.group(0).lstrip().startswith("(") and not match.group("close"):
             continue
-        line_start = text.rfind("\n", 0, match.start()) + 1
+        if acronym in found:
+            continue
+        # An expansion is a dozen words at most: the few hundred characters before will do.
+        line_start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - 300)
         preceding = text[line_start : match.start()]
         words = list(re.finditer(r"\S+", preceding))
         n = _expansion_before([w.group(0) for w in words], acronym)
@@ -1237,15 +1243,23 @@ def _definitions(t: _Text, people: _People) -> list[Candidate]:
                 break
     # A name in full before its short form: "Intermediate-Range Nuclear Forces Treaty" … "INF
     # Treaty", or "National Security Council" … "NSC".
+    # Each name run once (runs of capitals in text written in capitals are no names).
+    runs = [
+        full
+        for full in re.finditer(
+            rf"(?P<name>[A-Z][\w’'\-]*(?:{SP}(?:(?:of|and|for|on|the){SP})*[A-Z][\w’'\-]*)+)", text
+        )
+        if len(full.group("name").split()) <= 12 and not full.group("name").isupper()
+    ]
+    tried: set[tuple[str, str | None]] = set()
     for match in re.finditer(rf"\b(?P<acr>[A-Z]{{2,6}})\b(?:{SP}(?P<noun>[A-Z][a-z]+))?", text):
         acronym, noun = match.group("acr"), match.group("noun")
-        if acronym in found:
+        if acronym in found or (acronym, noun) in tried or _in_capitals(text, match.start()):
             continue
-        earlier = text[: match.start()]
-        for full in re.finditer(
-            rf"(?P<name>[A-Z][\w’'\-]*(?:{SP}(?:(?:of|and|for|on|the){SP})*[A-Z][\w’'\-]*)+)",
-            earlier,
-        ):
+        tried.add((acronym, noun))
+        for full in runs:
+            if full.end() > match.start():
+                break
             spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", full.group("name"))]
             words = full.group("name").split()
             core = words[:-1] if noun and words[-1] == noun else words
@@ -1271,6 +1285,13 @@ def _definitions(t: _Text, people: _People) -> list[Candidate]:
             if (short := acronym) in found or f"{acronym} {noun}" in found:
                 break
     return list(found.values())
+
+
+def _in_capitals(text: str, at: int) -> bool:
+    """Whether the words around `at` are written in capitals (a headline, a shout): there an
+    acronym is not told from any other word."""
+    around = text[max(0, at - 30) : at + 30]
+    return sum(c.isupper() for c in around) > sum(c.islower() for c in around)
 
 
 def _organisation_of_acronym(
@@ -1352,10 +1373,13 @@ def _number_value(num: str) -> float:
 def _numbers(t: _Text, taken_dates: list[tuple[int, int]]) -> list[Candidate]:
     text = t.text
     found: list[Candidate] = []
-    used: list[tuple[int, int]] = []
+    # The characters a number or a date already holds: an overlap is a look at a few of them.
+    covered = bytearray(len(text))
+    for s, e in taken_dates:
+        covered[s:e] = b"\x01" * (e - s)
 
     def clash(a: int, b: int) -> bool:
-        return any(s < b and a < e for s, e in used + taken_dates)
+        return any(covered[a:b])
 
     for match in _RANGE.finditer(text):
         unit = match.group("unit")
@@ -1366,8 +1390,10 @@ def _numbers(t: _Text, taken_dates: list[tuple[int, int]]) -> list[Candidate]:
         value = _number_value(low)
         counts = f"{unit}, from {low} to {high}"
         found.append(_number(t, answer, value, unit, counts, match.start(), match.end()))
-        used.append((match.start(), match.end()))
+        covered[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     for match in _NUMBER.finditer(text):
+        if len(found) >= MAX_CANDIDATES:
+            break  # no more would be kept
         a, b = match.span()
         num, unit = match.group("num"), match.group("unit")
         if clash(a, b) or not num or (re.fullmatch(_YEAR, num) and not match.group("cur")):
@@ -1411,7 +1437,7 @@ def _numbers(t: _Text, taken_dates: list[tuple[int, int]]) -> list[Candidate]:
         counts = _counts(text, end, unit, cur, a)
         answer = _tidy(text[a:end])
         found.append(_number(t, answer, value, unit_text, counts, a, end))
-        used.append((a, b))
+        covered[a:b] = b"\x01" * (b - a)
     return found
 
 
@@ -1519,8 +1545,40 @@ def _lists(t: _Text) -> list[Candidate]:
 # --- all together -----------------------------------------------------------------------------
 
 
+# Past these, a stretch of text is no prose a teacher would quiz (a table flattened, a list of
+# links, a word repeated): it is left out of the drafting, which keeps the drafting's cost
+# linear in the text (the rules look around each match within its sentence).
+MAX_SENTENCE_CHARS = 1_000
+MAX_WORD_CHARS = 60
+# A teacher reviews a few dozen facts of an article; past this many, the first are kept.
+MAX_CANDIDATES = 400
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+
+
+def _drafting_text(text: str) -> str:
+    """`text` with over-long words and sentences blanked out (as line breaks: offsets stay)."""
+    chars = list(text)
+    for match in _LONG_WORD.finditer(text):
+        chars[match.start() : match.end()] = "\n" * (match.end() - match.start())
+    masked = "".join(chars)
+    for start, end in split_sentences(masked):
+        if end - start > MAX_SENTENCE_CHARS:
+            chars[start:end] = "\n" * (end - start)
+    return "".join(chars)
+
+
 def extract_candidates(text: str) -> list[Candidate]:
-    """The facts a teacher may want from `text`, in text order, each once."""
+    """The facts a teacher may want from `text`, in text order, each once, at most
+    MAX_CANDIDATES. Nothing is drafted from words over 60 characters or sentences over 1,000
+    (see MAX_SENTENCE_CHARS)."""
+    drafting = _drafting_text(text)
+    found = extract_candidates_of_prose(drafting)
+    if drafting != text:
+        found = [c for c in found if text[c.evidence_start : c.evidence_end] == c.evidence_text]
+    return found[:MAX_CANDIDATES]
+
+
+def extract_candidates_of_prose(text: str) -> list[Candidate]:
     t = _Text(text)
     people = _People(t)
     dates = _dates(t)

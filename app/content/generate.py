@@ -115,7 +115,7 @@ def _word_tell(prompt: str, option: str) -> bool:
     return bool(content_words(prompt) & content_words(option))
 
 
-def _blank_number(evidence: str, value: Any) -> str | None:
+def blank_number(evidence: str, value: Any) -> str | None:
     """The evidence with the figure `value` as written ("450", "5,500", "3.2") blanked out."""
     if not isinstance(value, int | float) or isinstance(value, bool):
         return None
@@ -371,7 +371,7 @@ class BankGenerator:
         """How many, or how much: the article's sentence with the figure blanked out, where
         the evidence shows it; otherwise what the figure counts."""
         unit = fact.get("unit")
-        blanked = _blank_number(fact.evidence_text, fact.get("value"))
+        blanked = blank_number(fact.evidence_text, fact.get("value"))
         prompt = (
             f"Fill in the figure, according to the article: “{blanked}”"
             if blanked

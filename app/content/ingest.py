@@ -20,6 +20,12 @@ import trafilatura
 MAX_SOURCE_CHARS = 200_000
 MIN_SOURCE_CHARS = 200
 HTML_SUFFIXES = (".html", ".htm")
+# Markup a saved news page has, scripts and styles aside (a long article: a few thousand).
+MAX_PAGE_TAGS = 20_000
+# What is never article text: scripts, styles, inline pictures, comments.
+_NOT_TEXT = re.compile(
+    r"<(script|style|svg|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
+)
 TEXT_SUFFIXES = (".txt",)
 # C0 and C1 controls other than tab and newline: no article has them, binary files do.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -66,6 +72,8 @@ def checked_text(raw: str) -> str:
 
 
 def _decoded(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableSource("The file is UTF-16 text: save it as UTF-8, or paste it.", 415)
     if b"\x00" in data:
         raise UnreadableSource("The file is binary, not text: upload a .txt or a saved .html.", 415)
     try:
@@ -107,8 +115,16 @@ def text_of_upload(filename: str, data: bytes) -> IngestedText:
     decoded = _decoded(data)
     if name.endswith(TEXT_SUFFIXES):
         return IngestedText(checked_text(decoded))
+    page = _NOT_TEXT.sub(" ", decoded)
+    tags = page.count("<")
+    if tags > MAX_PAGE_TAGS:
+        # The extractor's time grows faster than the page: past this, no news page is that big.
+        raise UnreadableSource(
+            f"The page has {tags:,} tags, more than the {MAX_PAGE_TAGS:,} read: paste the "
+            "article's text instead."
+        )
     document = trafilatura.bare_extraction(
-        decoded,
+        page,
         include_comments=False,
         include_tables=False,
         include_links=False,

@@ -50,7 +50,8 @@ def changed_sentences(old_text: str, new_text: str) -> set[int]:
 def reanchor(evidence: str, old_start: int, old_text: str, new_text: str) -> int | None:
     """Where `evidence` (verbatim) starts in the new text, or None if it is not there.
 
-    Where it occurs more than once, the occurrence whose share of the text before it is
+    Where it occurs more than once, the occurrence whose surroundings are most like the old
+    one's (the words before and after it), then the one whose share of the text before it is
     nearest the old one's: an edit elsewhere moves offsets, not the order of the text."""
     found, at = [], new_text.find(evidence)
     while at >= 0:
@@ -58,5 +59,33 @@ def reanchor(evidence: str, old_start: int, old_text: str, new_text: str) -> int
         at = new_text.find(evidence, at + 1)
     if not found:
         return None
+    old_end = old_start + len(evidence)
     old_share = old_start / max(1, len(old_text))
-    return min(found, key=lambda start: abs(start / max(1, len(new_text)) - old_share))
+
+    def likeness(start: int) -> tuple[int, float]:
+        end = start + len(evidence)
+        before = _common_suffix(
+            old_text[max(0, old_start - CONTEXT) : old_start],
+            new_text[max(0, start - CONTEXT) : start],
+        )
+        after = _common_prefix(old_text[old_end : old_end + CONTEXT], new_text[end : end + CONTEXT])
+        return (before + after, -abs(start / max(1, len(new_text)) - old_share))
+
+    return max(found, key=likeness)
+
+
+# How much of the text around a passage tells two copies of it apart.
+CONTEXT = 200
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(a: str, b: str) -> int:
+    return _common_prefix(a[::-1], b[::-1])

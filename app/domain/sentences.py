@@ -25,7 +25,8 @@ _WORD_BEFORE = re.compile(r"([\w.]+)$")
 def _is_boundary(line: str, dot: int) -> bool:
     if line[dot] != ".":
         return True
-    word = _WORD_BEFORE.search(line[:dot])
+    # Only the word before the dot matters: look at a few characters, not the whole line.
+    word = _WORD_BEFORE.search(line[max(0, dot - 40) : dot])
     if word is None:
         return True
     token = word.group(1).lower().rstrip(".")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -154,9 +154,17 @@ def item_result(
 # --- start -----------------------------------------------------------------------------------
 
 
-def source_locations(session: Session) -> dict[str, tuple[int, int]]:
-    """Source slug -> (id, number of sentences): what find-the-evidence items show."""
-    rows = session.execute(select(Source.slug, Source.id, Source.text))
+def source_locations(
+    session: Session, versions: Iterable[QuestionVersion]
+) -> dict[str, tuple[int, int]]:
+    """Source slug -> (id, number of sentences) of the sources these versions' items show
+    (find-the-evidence): only those, however many sources teachers have added."""
+    slugs = {v.content["source"] for v in versions if v.content.get("source")}
+    if not slugs:
+        return {}
+    rows = session.execute(
+        select(Source.slug, Source.id, Source.text).where(Source.slug.in_(slugs))
+    )
     return {slug: (source_id, len(split_sentences(text))) for slug, source_id, text in rows}
 
 
@@ -242,7 +250,7 @@ def _frozen_items(
             .where(Question.id.in_([qid for qid, _ in chosen]))
         ).all()
     )
-    sources = source_locations(session)
+    sources = source_locations(session, versions.values())
     return [
         AttemptItem(
             position=position,

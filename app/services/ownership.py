@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError
@@ -76,8 +76,12 @@ def bank_visible_to(user: User) -> ColumnElement[bool]:
 
 def source_visible_to(user: User | None) -> ColumnElement[bool]:
     """SQL: the source is shared (anyone, signed in or not), the teacher's own, or (a
-    learner) one of their teachers': its text is what their questions quote."""
-    return _readable(Source.owner_id, user)
+    learner) one of their teachers' whose bank is published: its text is what their
+    questions quote. A draft under review is its teacher's alone."""
+    published = exists().where(
+        Bank.slug == Source.lineage, Bank.owner_id == Source.owner_id, Bank.published
+    )
+    return _readable(Source.owner_id, user, published)
 
 
 def visible_bank_ids(session: Session, user: User) -> set[int]:

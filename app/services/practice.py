@@ -101,7 +101,11 @@ def _shown_content(session: Session, version: QuestionVersion) -> dict[str, Any]
     """The content as practice shows it (options in the bank's order, ordering items in one
     shuffle per version), the same when served and graded."""
     return present_content(
-        version.type, version.content, random.Random(version.id), False, source_locations(session)
+        version.type,
+        version.content,
+        random.Random(version.id),
+        False,
+        source_locations(session, [version]),
     )
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, aliased
 from app.content.documents import BankDoc, FactDoc, SourceDoc
 from app.content.export import source_files
 from app.content.extract import Candidate, extract_candidates
+from app.content.generate import blank_number
 from app.content.ingest import IngestedText
 from app.content.lint import quote_form_problem
 from app.content.load import LoadReport, load_bank
@@ -45,7 +46,7 @@ from app.domain.sentences import sentences_of_span, split_sentences
 from app.errors import ConflictError, InvalidContentError, NotFoundError
 from app.models import Bank, Fact, Source, User
 from app.schemas.content_files import FACT_COMMON_FIELDS, FACT_SCHEMAS
-from app.services.ownership import owned, source_visible_to
+from app.services.ownership import owned_by, source_visible_to
 
 # What a request may change on a fact, beside its kind's own `fields`.
 EDITABLE = ("statement", "tags", "difficulty", "claim", "distractors")
@@ -114,8 +115,14 @@ def facts_query(
 
 
 def _latest_own(session: Session, teacher: User, source_id: int) -> Source:
-    """The teacher's source, if it is the latest version (older ones are kept as they were)."""
-    source = owned(session, Source, source_id, teacher)
+    """The teacher's source, if it is the latest version (older ones are kept as they were),
+    locked for this transaction: a review and a new version of one source never interleave
+    (a fact accepted while its evidence is being moved away)."""
+    source = session.scalar(
+        owned_by(Source, teacher).where(Source.id == source_id).with_for_update(of=Source)
+    )
+    if source is None:
+        raise NotFoundError(f"Source {source_id} does not exist.")
     newer = session.scalar(select(Source.id).where(Source.previous_id == source.id))
     if newer is not None:
         raise ConflictError(
@@ -133,7 +140,7 @@ def _sha256(text: str) -> str:
 
 def _slug_of(title: str) -> str:
     words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-") or "source"
-    return f"{words}-{secrets.token_hex(3)}"
+    return f"{words}-s{secrets.token_hex(3)}"  # never all digits, like a personal bank's
 
 
 def create_source(
@@ -241,7 +248,7 @@ def _checked(fact: Fact, fields: dict[str, Any], values: dict[str, Any]) -> dict
         "kind": fact.kind,
         "statement": values.get("statement", fact.statement),
         "evidence": fact.evidence_text,
-        "tags": values.get("tags", fact.tags),
+        "tags": list(dict.fromkeys(values.get("tags", fact.tags))),  # each once
         "difficulty": values.get("difficulty", fact.difficulty),
     }
     for name in ("claim", "distractors"):
@@ -281,24 +288,38 @@ def update_fact(
         raise _invalid({"status": ["A fact becomes stale only when its evidence is gone."]})
     reanchored = "evidence_start" in changes or "evidence_end" in changes
     if reanchored:
-        _anchor(
-            fact,
-            source,
-            changes.get("evidence_start", fact.evidence_start),
-            changes.get("evidence_end", fact.evidence_end),
-        )
+        if not ("evidence_start" in changes and "evidence_end" in changes):
+            raise _invalid({"evidence_end": ["Give the passage's start and end together."]})
+        _anchor(fact, source, changes["evidence_start"], changes["evidence_end"])
     status = changes.get("status") or (
         "proposed" if fact.status == "stale" and reanchored else fact.status
     )
     held = source.text[fact.evidence_start : fact.evidence_end] == fact.evidence_text
+    if fact.status == "stale" and not reanchored and status != "rejected":
+        raise _invalid(
+            {"status": ["Its evidence is not in this version: select its passage again, or "
+                        "reject it."]}
+        )  # fmt: skip
     if status == "accepted" and not held:
         raise _invalid({"status": ["Its evidence is not in this version: select it again."]})
     data = _checked(fact, _edited_fields(fact, changes), changes)
     fact.statement, fact.fields = data["statement"], fact_fields(data)
     fact.tags, fact.difficulty = data["tags"], data["difficulty"]
+    if status == "accepted":
+        _answer_in_evidence(fact)
     fact.status = status
     session.flush()
     return fact
+
+
+def _answer_in_evidence(fact: Fact) -> None:
+    """A date's year and a number's figure must be in the passage that proves them (a fact
+    moved to a new passage keeps its old answer until the teacher changes it)."""
+    year, value = fact.fields.get("year"), fact.fields.get("value")
+    if fact.kind == "date" and year is not None and str(year) not in fact.evidence_text:
+        raise _invalid({"answer": [f"The year {year} is not in its passage: correct it."]})
+    if fact.kind == "number" and value is not None and not blank_number(fact.evidence_text, value):
+        raise _invalid({"answer": [f"The figure {value} is not in its passage: correct it."]})
 
 
 def _edited_fields(fact: Fact, changes: dict[str, Any]) -> dict[str, Any]:
@@ -338,6 +359,7 @@ def add_fact(session: Session, teacher: User, source_id: int, data: dict[str, An
     fields = _edited_fields(fact, data)
     checked = _checked(fact, fields, data)
     fact.fields, fact.tags = fact_fields(checked), checked["tags"]
+    _answer_in_evidence(fact)
     session.add(fact)
     session.flush()
     return fact
@@ -426,6 +448,8 @@ def _publish(
             "left_out in the preview for why others were not asked)."
         )
     bank = session.scalar(select(Bank).where(Bank.slug == doc.slug))
+    if bank is not None and bank.owner_id != teacher.id:
+        raise ConflictError(f"A bank named {doc.slug!r} exists already; it is not this source's.")
     if bank is None:
         bank = Bank(slug=doc.slug, owner_id=teacher.id, title=doc.title, published=True)
         session.add(bank)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from app.domain.question_types import QUESTION_TYPES
@@ -120,3 +121,26 @@ def some_answer(item: dict[str, Any]) -> dict[str, Any]:
             {"sentences": [0]} if "sentence_count" in content else {"start": 0, "end": 1}
         ),
     }[kind]()
+
+
+def run_together(*calls: Any) -> list[Any]:
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def worker(index: int) -> None:
+        barrier.wait()
+        results[index] = calls[index]()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def bearer(actor: Any) -> dict[str, str]:
+    """A bearer token for `actor`: many clients at once without sharing one cookie session
+    (signing in again would end the others)."""
+    token = actor.post("/api/auth/tokens", json={"name": "concurrency"}).get_json()["token"]
+    return {"Authorization": f"Bearer {token}"}

@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from quiz_helpers import assigned_quiz, classroom, correct_answers
+from quiz_helpers import (
+    assigned_quiz,
+    bearer,
+    classroom,
+    correct_answers,
+    run_together,
+)
 from sqlalchemy import func, select
 from summary import record
 
@@ -52,28 +58,6 @@ def test_save_and_submit_cost_the_same_for_5_or_50_questions(
     assert small == large, {"5 questions": small, "50 questions": large}
     save, _ = small
     assert save <= 4  # the user, the item with its attempt, the upsert (+ commit bookkeeping)
-
-
-@pytest.fixture
-def postgres_only(database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("row locks and concurrent transactions are tested on PostgreSQL")
-
-
-def run_together(*calls: Any) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int) -> None:
-        barrier.wait()
-        results[index] = calls[index]()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.mark.commits
@@ -230,10 +214,3 @@ def test_a_save_racing_a_submit_is_graded_or_refused_never_lost(
         f"{len(mismatches)} acknowledged answers ungraded",
     )
     assert mismatches == []
-
-
-def bearer(actor: Any) -> dict[str, str]:
-    """A bearer token for `actor`: many clients at once without sharing one cookie session
-    (signing in again would end the others)."""
-    token = actor.post("/api/auth/tokens", json={"name": "concurrency"}).get_json()["token"]
-    return {"Authorization": f"Bearer {token}"}

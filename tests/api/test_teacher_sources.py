@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from quiz_helpers import NEW_ARTICLE as ARTICLE
-from quiz_helpers import classroom
+from quiz_helpers import bearer, classroom, run_together
+from sqlalchemy import select
 
 from app.models import Bank, Fact, Question, Source
 
@@ -425,3 +426,153 @@ def test_publishing_reads_per_bank_not_per_question(
     assert many > few
     assert long_reads == short_reads, costs
     assert long_all - short_all < many - few + 4, costs  # not several statements a question
+
+
+# Found by an attack on these endpoints: each as it was reproduced.
+
+
+def test_a_draft_source_is_its_teachers_alone_until_its_bank_is_published(
+    teacher: Any, learner: Any, source: dict[str, Any]
+) -> None:
+    classroom(teacher, learner)
+    assert learner.get(f"/api/sources/{source['id']}").status_code == 404
+    assert source["id"] not in [s["id"] for s in learner.get("/api/sources").get_json()]
+    published(teacher, source["id"])
+    assert learner.get(f"/api/sources/{source['id']}").status_code == 200
+
+
+def stale_fact(teacher: Any, source: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """A new version without the first paragraph: (the new version's id, a stale date)."""
+    accept_all(teacher, source["id"])
+    old = "The agreement was signed on March 3, 2025, in Suva after two years of talks.\n\n"
+    changes = teacher.post(
+        f"/api/sources/{source['id']}/revisions", json={"text": ARTICLE.replace(old, "")}
+    ).get_json()
+    date = next(f for f in changes["stale"] if f["kind"] == "date")
+    return changes["source"]["id"], date
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": "proposed"},  # would hide it from the stale list, evidence still gone
+        {"status": "accepted"},
+        {"evidence_start": 0},  # one end of the passage: the other would be the old text's
+        {"evidence_end": 40},
+    ],
+)
+def test_a_stale_fact_leaves_stale_only_with_a_whole_new_passage_or_rejected(
+    teacher: Any, source: dict[str, Any], change: dict[str, Any], db: Any
+) -> None:
+    new_id, date = stale_fact(teacher, source)
+    before = counts(db)
+    response = teacher.patch(f"/api/sources/{new_id}/facts/{date['id']}", json=change)
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert facts_of(teacher, new_id, status="stale")[0]["id"] == date["id"]
+    assert counts(db) == before
+    retired = teacher.patch(
+        f"/api/sources/{new_id}/facts/{date['id']}", json={"status": "rejected"}
+    )
+    assert retired.status_code == 200
+
+
+def test_a_fact_is_accepted_only_with_its_year_or_figure_in_its_passage(
+    teacher: Any, source: dict[str, Any]
+) -> None:
+    new_id, date = stale_fact(teacher, source)
+    text = teacher.get(f"/api/sources/{new_id}").get_json()["text"]
+    passage = "Maria Lopez, a senior fellow at the Lowy Institute"
+    start = text.index(passage)
+    url = f"/api/sources/{new_id}/facts/{date['id']}"
+    moved = teacher.patch(url, json={"evidence_start": start, "evidence_end": start + len(passage)})
+    assert moved.status_code == 200 and moved.get_json()["status"] == "proposed"
+    refused = teacher.patch(url, json={"status": "accepted"})
+    assert refused.status_code == 422
+    assert "not in its passage" in refused.get_json()["detail"] + str(refused.get_json()["errors"])
+    number = next(f for f in facts_of(teacher, new_id) if f["kind"] == "number")
+    wrong = teacher.patch(
+        f"/api/sources/{new_id}/facts/{number['id']}", json={"answer": "7", "status": "accepted"}
+    )
+    assert wrong.status_code == 422
+
+
+def test_tags_are_kept_once(teacher: Any, source: dict[str, Any]) -> None:
+    fact = facts_of(teacher, source["id"])[0]
+    edited = teacher.patch(
+        f"/api/sources/{source['id']}/facts/{fact['id']}", json={"tags": ["pact", "pact"]}
+    )
+    assert edited.get_json()["tags"] == ["pact"]
+
+
+@pytest.mark.parametrize(
+    ("upload", "words"),
+    [
+        (("utf16.txt", "\ufeffThe deal. ".encode("utf-16-le") * 40), "UTF-16"),
+        (
+            (
+                "busy.html",
+                (
+                    "<html><body><article><p>"
+                    + "<span>w </span>" * 12_000
+                    + "</p></article></body></html>"
+                ).encode(),
+            ),
+            "paste the article's text instead",
+        ),
+    ],
+)
+def test_a_file_it_cannot_read_says_why(
+    teacher: Any, loaded_bank: Any, upload: tuple[str, bytes], words: str, db: Any
+) -> None:
+    before = counts(db)
+    name, data = upload
+    response = teacher.post(
+        "/api/sources/upload",
+        data={"title": "T", "publisher": "P", "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    assert 400 <= response.status_code < 500 and response.mimetype == PROBLEM
+    assert words in response.get_json()["detail"]
+    assert counts(db) == before
+
+
+@pytest.mark.commits
+def test_reviews_racing_a_new_version_never_accept_a_fact_without_its_evidence(
+    postgres_only: None, app: Any, teacher: Any, db: Any
+) -> None:
+    """Accepting facts while a new version drops half the paragraphs: each fact ends either
+    accepted with its evidence in the version it belongs to, or stale, or the review was
+    refused (409: the source has a newer version)."""
+    source = paste(teacher).get_json()
+    facts = facts_of(teacher, source["id"], status="proposed")
+    paragraphs = ARTICLE.split("\n\n")
+    shorter = "\n\n".join(paragraphs[::2])
+    auth = bearer(teacher)
+    clients = [app.test_client() for _ in range(len(facts) + 1)]
+
+    def revise() -> Any:
+        return clients[0].post(
+            f"/api/sources/{source['id']}/revisions", json={"text": shorter}, headers=auth
+        )
+
+    def accept(client: Any, fact_id: int) -> Any:
+        return client.patch(
+            f"/api/sources/{source['id']}/facts/{fact_id}",
+            json={"status": "accepted"},
+            headers=auth,
+        )
+
+    calls = [revise] + [
+        (lambda c=c, f=f: accept(c, f["id"])) for c, f in zip(clients[1:], facts, strict=True)
+    ]
+    responses = run_together(*calls)
+    assert responses[0].status_code == 201, responses[0].get_json()
+    assert {r.status_code for r in responses[1:]} <= {200, 409, 422}
+    rows = db.session.execute(
+        select(Fact.status, Fact.evidence_text, Source.text).join(
+            Source, Fact.source_id == Source.id
+        )
+    ).all()
+    assert rows
+    for status, evidence, text in rows:
+        assert status != "accepted" or evidence in text

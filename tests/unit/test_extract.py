@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from summary import record
 
 from app.content.documents import Catalog, FactDoc
-from app.content.extract import Candidate, extract_candidates
+from app.content.extract import MAX_CANDIDATES, Candidate, extract_candidates
 
 SOURCE = "rfa-nk-russia-treaty-2024"
 # The kinds the issue asks recall of; dates also match the hand file's weekday events.
@@ -429,3 +429,17 @@ def test_an_event_keeps_its_subject_not_the_dateline_nor_a_year_range() -> None:
     launch = dates["Saturday, December 25, 2021"].fields["event"]
     assert launch.startswith("The telescope launched at 7:20 a.m. EST") and "KOUROU" not in launch
     assert dates["1961"].fields["event"] == "James E. Webb led NASA."
+
+
+def test_what_is_no_prose_is_not_drafted_and_the_draft_is_bounded() -> None:
+    """A sentence of 1,000 characters or more, a word of 61 or more: no candidates from them
+    (the rules look around each match within its sentence; this keeps drafting linear)."""
+    long_sentence = "In 1950 " * 130 + "the end."
+    assert extract_candidates(long_sentence) == []
+    word = "A" * 70
+    text = f"The treaty was signed in 1961 at {word}. “We agree,” {word} said."
+    drafted = extract_candidates(text)
+    assert [c.answer for c in drafted] == ["1961"]  # the sentence, less the word
+    assert all(word not in c.evidence_text for c in drafted)
+    many = "The pact was signed in 1961. " * 1000
+    assert len(extract_candidates(many)) == MAX_CANDIDATES
