@@ -41,8 +41,8 @@ blp = Blueprint("sources", __name__, url_prefix="/api/sources", description="Sou
 class UnreadableSourceError(DomainError):
     slug = "unreadable-source"
 
-    def __init__(self, error: UnreadableSource) -> None:
-        super().__init__(str(error), errors={"json": {"text": [str(error)]}})
+    def __init__(self, error: UnreadableSource, location: str, field: str) -> None:
+        super().__init__(str(error), errors={location: {field: [str(error)]}})
         self.status = error.status
 
 
@@ -50,14 +50,14 @@ def _pasted(text: str) -> IngestedText:
     try:
         return IngestedText(checked_text(text))
     except UnreadableSource as error:
-        raise UnreadableSourceError(error) from None
+        raise UnreadableSourceError(error, "json", "text") from None
 
 
 def _uploaded(upload: FileStorage) -> IngestedText:
     try:
         return text_of_upload(upload.filename or "", upload.read())
     except UnreadableSource as error:
-        raise UnreadableSourceError(error) from None
+        raise UnreadableSourceError(error, "files", "file") from None
 
 
 def _created(source: Source) -> tuple[Source, int, dict[str, str]]:

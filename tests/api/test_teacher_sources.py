@@ -185,6 +185,7 @@ def test_a_bad_upload_is_a_clean_4xx_and_writes_nothing(
     )
     assert response.status_code == status, response.get_json()
     assert response.mimetype == PROBLEM and response.get_json()["detail"]
+    assert response.get_json()["errors"]["files"]["file"]  # the field at fault
     assert counts(db) == before
 
 
