@@ -17,6 +17,9 @@ class ContentProblem:
     message: str
     # The question (or fact) it is about, where there is one: what a preview leaves out.
     subject: str | None = None
+    # The other question of a pair (twins, one giving the other away): leaving either out
+    # settles it.
+    other: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

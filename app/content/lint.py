@@ -58,9 +58,10 @@ def lint_catalog(catalog: Catalog) -> list[ContentProblem]:
     return sorted(findings, key=lambda p: (p.path, p.line or 0, p.message))
 
 
-def _at(draft: QuestionDraft, message: str) -> ContentProblem:
+def _at(draft: QuestionDraft, message: str, other: QuestionDraft | None = None) -> ContentProblem:
     path, line = draft.origin
-    return ContentProblem(path, line, f"question {draft.slug!r}: {message}", draft.slug)
+    message = f"question {draft.slug!r}: {message}"
+    return ContentProblem(path, line, message, draft.slug, other.slug if other else None)
 
 
 def _restated(draft: QuestionDraft, catalog: Catalog) -> list[ContentProblem]:
@@ -136,20 +137,26 @@ def _pairs(drafts: list[QuestionDraft], kinds: dict[str, str]) -> list[ContentPr
         for first, second in combinations(same, 2):
             if views[first.slug].facts != views[second.slug].facts:
                 found.append(
-                    _at(second, f"asks for the same answer as {first.slug!r}: {_answer(first)!r}")
+                    _at(
+                        second,
+                        f"asks for the same answer as {first.slug!r}: {_answer(first)!r}",
+                        first,
+                    )
                 )
     for first, second in combinations(drafts, 2):
         a, b = views[first.slug], views[second.slug]
         if a.type == b.type and a.facts == b.facts:
-            found.append(_at(second, f"is a twin of {first.slug!r} (same type, same facts)"))
+            found.append(_at(second, f"is a twin of {first.slug!r} (same type, same facts)", first))
         elif a.type == b.type and a.type in ("matching", "ordering"):
             shared = a.facts & b.facts
             if len(shared) * 2 >= min(len(a.facts), len(b.facts)):
-                found.append(_at(second, f"shares {len(shared)} of its facts with {a.slug!r}"))
-        for x, y, draft in ((a, b, first), (b, a, second)):
+                found.append(
+                    _at(second, f"shares {len(shared)} of its facts with {a.slug!r}", first)
+                )
+        for x, y, draft, other in ((a, b, first, second), (b, a, second, first)):
             reason = gives_away(x, y)
             if reason:
-                found.append(_at(draft, reason))
+                found.append(_at(draft, reason, other))
     return found
 
 

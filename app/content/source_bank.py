@@ -8,7 +8,6 @@ left out of the bank (with why) rather than published for a teacher to discover 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from app.content.documents import (
@@ -80,9 +79,7 @@ def _unresolved(findings: list[ContentProblem], bank: BankDoc) -> list[ContentPr
     dropped: set[str] = set()
     kept = []
     for finding in sorted(findings, key=lambda p: -_position(p.subject, slugs)):
-        others = {s for s in re.findall(r"'([^']+)'", finding.message) if s in slugs}
-        others.discard(finding.subject or "")
-        if others and others <= dropped:
+        if finding.other in dropped:
             continue  # the other question is left out already: no conflict remains
         if finding.subject:
             dropped.add(finding.subject)

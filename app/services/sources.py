@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -192,7 +193,7 @@ def _propose(
     source: Source,
     candidates: list[Candidate],
     first_position: int,
-    taken: set[str] = frozenset(),  # type: ignore[assignment]
+    taken: Collection[str] = (),
 ) -> int:
     """Store the candidates (those the kind's schema takes) as proposed facts."""
     stored = 0

@@ -21,6 +21,14 @@ def paste(teacher: Any, text: str = ARTICLE, **meta: Any) -> Any:
     return teacher.post("/api/sources", json=body)
 
 
+def upload(teacher: Any, name: str, data: bytes, form: dict[str, str] | None = None) -> Any:
+    """POST /api/sources/upload with a file called `name` holding `data` (and a title and a
+    publisher unless `form` says otherwise)."""
+    fields = {"title": "T", "publisher": "P"} if form is None else form
+    body = {**fields, "file": (io.BytesIO(data), name)}
+    return teacher.post("/api/sources/upload", data=body, content_type="multipart/form-data")
+
+
 def facts_of(teacher: Any, source_id: int, **query: str) -> list[dict[str, Any]]:
     params = "&".join(f"{k}={v}" for k, v in query.items())
     response = teacher.get(f"/api/sources/{source_id}/facts?page_size=100&{params}")
@@ -163,7 +171,7 @@ def test_a_bad_edit_is_a_clean_4xx_and_changes_nothing(
 
 
 @pytest.mark.parametrize(
-    ("upload", "status"),
+    ("sent", "status"),
     [
         (("empty.txt", b""), 422),
         (("spaces.txt", b"   \n\n  "), 422),
@@ -174,15 +182,11 @@ def test_a_bad_edit_is_a_clean_4xx_and_changes_nothing(
     ],
 )
 def test_a_bad_upload_is_a_clean_4xx_and_writes_nothing(
-    teacher: Any, loaded_bank: Any, upload: tuple[str, bytes], status: int, db: Any
+    teacher: Any, loaded_bank: Any, sent: tuple[str, bytes], status: int, db: Any
 ) -> None:
     before = counts(db)
-    name, data = upload
-    response = teacher.post(
-        "/api/sources/upload",
-        data={"title": "T", "publisher": "P", "file": (io.BytesIO(data), name)},
-        content_type="multipart/form-data",
-    )
+    name, data = sent
+    response = upload(teacher, name, data)
     assert response.status_code == status, response.get_json()
     assert response.mimetype == PROBLEM and response.get_json()["detail"]
     assert response.get_json()["errors"]["files"]["file"]  # the field at fault
@@ -194,11 +198,7 @@ def test_an_oversized_upload_is_refused_before_it_is_read(
 ) -> None:
     before = counts(db)
     big = b"word " * (app.config["SOURCE_MAX_BYTES"] // 5 + 10)
-    response = teacher.post(
-        "/api/sources/upload",
-        data={"title": "T", "publisher": "P", "file": (io.BytesIO(big), "big.txt")},
-        content_type="multipart/form-data",
-    )
+    response = upload(teacher, "big.txt", big)
     assert response.status_code == 413 and response.mimetype == PROBLEM
     pasted = paste(teacher, text="word " * 50_000)  # within the body limit, past 200,000 chars
     assert pasted.status_code == 422 and pasted.mimetype == PROBLEM
@@ -219,11 +219,7 @@ def test_an_uploaded_page_keeps_the_article_and_leaves_the_furniture(
     <aside class="related"><h3>Related stories</h3><ul><li><a href="/a">Tuna prices fall</a>
     </li></ul></aside><section id="comments"><h3>Comments</h3><p>Great article, first!</p>
     </section><footer>© Pacific Daily</footer></body></html>"""
-    response = teacher.post(
-        "/api/sources/upload",
-        data={"file": (io.BytesIO(page.encode()), "pact.html")},
-        content_type="multipart/form-data",
-    )
+    response = upload(teacher, "pact.html", page.encode(), form={})  # the page names itself
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert "Rabuka" in body["text"] and "patrol boats" in body["text"]
@@ -506,7 +502,7 @@ def test_tags_are_kept_once(teacher: Any, source: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("upload", "words"),
+    ("sent", "words"),
     [
         (("utf16.txt", "\ufeffThe deal. ".encode("utf-16-le") * 40), "UTF-16"),
         (
@@ -523,15 +519,11 @@ def test_tags_are_kept_once(teacher: Any, source: dict[str, Any]) -> None:
     ],
 )
 def test_a_file_it_cannot_read_says_why(
-    teacher: Any, loaded_bank: Any, upload: tuple[str, bytes], words: str, db: Any
+    teacher: Any, loaded_bank: Any, sent: tuple[str, bytes], words: str, db: Any
 ) -> None:
     before = counts(db)
-    name, data = upload
-    response = teacher.post(
-        "/api/sources/upload",
-        data={"title": "T", "publisher": "P", "file": (io.BytesIO(data), name)},
-        content_type="multipart/form-data",
-    )
+    name, data = sent
+    response = upload(teacher, name, data)
     assert 400 <= response.status_code < 500 and response.mimetype == PROBLEM
     assert words in response.get_json()["detail"]
     assert counts(db) == before

@@ -11,7 +11,7 @@ import pytest
 from app.content.documents import Catalog
 from app.content.lint import asked, lint_catalog
 from app.content.read import read_catalog
-from app.domain.giveaways import conflicts
+from app.domain.giveaways import Asked, conflicts, gives_away
 from app.services.attempts import pick_questions
 
 SLUG = "rfa-nk-russia-treaty-2024"
@@ -144,3 +144,30 @@ def test_a_passage_repeated_in_another_sentence_is_found(content_copy: Path) -> 
     source.write_text(text + "\n" + repeated + "\n", encoding="utf-8")
     found = [f for f in findings(content_copy) if "dprk--find-evidence" in f]
     assert any("repeats its passage" in f for f in found), found
+
+
+def _asked(slug: str, prompt: str, facts: set[str], **numeric: object) -> Asked:
+    kind = "numeric" if numeric else "single_choice"
+    content = {"unit": numeric["unit"]} if numeric.get("unit") else {"options": []}
+    key = {"value": numeric["value"]} if numeric else {"choice": "x"}
+    return Asked(slug, kind, prompt, content, key, frozenset(facts), ())
+
+
+@pytest.mark.parametrize(
+    ("stem", "given_away"),
+    [
+        ("It flew two months after launch, 5 months before the review.", True),
+        ("It was launched on an Ariane 5 rocket.", False),  # a small figure alone tells nothing
+        ("The treaty of 1961 is still cited.", True),  # a year tells alone
+    ],
+)
+def test_a_figure_gives_an_answer_away_with_its_unit_a_year_alone(
+    stem: str, given_away: bool
+) -> None:
+    """No item shows another item's answer (product rule): a numeric answer below 1,000 with a
+    unit counts as shown when a stem holds it with its unit; a year, bare."""
+    months = _asked("months", "How many months did cooling take?", {"cool"}, value=5, unit="months")
+    year = _asked("year", "In which year was the treaty signed?", {"sign"}, value=1961)
+    other = _asked("other", stem, {"other"})
+    shown = gives_away(other, months) or gives_away(other, year)
+    assert bool(shown) is given_away, shown
