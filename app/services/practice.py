@@ -5,9 +5,10 @@ answers and evidence at once, which that quiz may not yet show.
 
 Which fact comes next: among the facts that have an active question in the bank (with the
 tag, if given), the card most overdue; else a new fact, in the bank's order, while fewer than
-the daily limit of new facts were introduced today (UTC); never the fact answered last, when
-another will do. Which question: one testing that fact alone where there is one, of another
-type than last time where the fact has several.
+the daily limit of new facts were introduced by practice today (UTC; a quiz's answers do not
+use them up, and a fact met in a quiz comes back as a review, not as new); never the fact
+answered last, when another will do. Which question: one testing that fact alone where there
+is one, of another type than last time where the fact has several.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from app.models import (
     Bank,
     Fact,
     FactCard,
+    FactReview,
     PracticeState,
     Question,
     QuestionVersion,
@@ -231,12 +233,30 @@ def next_question(
 
 
 def _new_facts_today(session: Session, learner_id: int, now: datetime) -> int:
+    """How many new facts practice introduced today (UTC): the cards introduced today whose
+    first review came from practice. A quiz's answers make cards too, but they must not use
+    up the day's new facts, or practice would have nothing to offer right after a quiz."""
     start_of_day = datetime.combine(now.date(), time(), tzinfo=UTC)
+    # A card is introduced at its first review's time: that review is the one at that time.
+    introduced_by_practice = (
+        select(FactReview.id)
+        .where(
+            FactReview.learner_id == FactCard.learner_id,
+            FactReview.fact_id == FactCard.fact_id,
+            FactReview.reviewed_at == FactCard.introduced_at,
+            FactReview.source == "practice",
+        )
+        .exists()
+    )
     return (
         session.scalar(
             select(func.count())
             .select_from(FactCard)
-            .where(FactCard.learner_id == learner_id, FactCard.introduced_at >= start_of_day)
+            .where(
+                FactCard.learner_id == learner_id,
+                FactCard.introduced_at >= start_of_day,
+                introduced_by_practice,
+            )
         )
         or 0
     )

@@ -314,3 +314,76 @@ def test_a_quiz_with_no_attempt_left_holds_nothing_back(
     assert served(learner, bank_id)["held_back"] > 0  # in progress
     learner.post(f"/api/attempts/{attempt['id']}/submit")
     assert served(learner, bank_id)["held_back"] == 0
+
+
+def _take_quiz_right(teacher: Any, learner: Any, quiz_id: int) -> None:
+    attempt = learner.post(f"/api/quizzes/{quiz_id}/attempts").get_json()
+    for item_id, response in correct_answers(teacher, attempt["id"]).items():
+        saved = learner.client.put(
+            f"/api/attempts/{attempt['id']}/responses/{item_id}",
+            json={"response": response},
+            headers={"X-CSRF-Token": learner.csrf},
+        )
+        assert saved.status_code == 200, saved.get_json()
+    assert learner.post(f"/api/attempts/{attempt['id']}/submit").status_code == 200
+
+
+def _facts_asked(teacher: Any, question: dict[str, Any]) -> set[str]:
+    detail = teacher.get(f"/api/questions/{question['question_id']}").get_json()
+    return {span["fact"] for span in detail["evidence"]}
+
+
+def test_a_quiz_leaves_the_days_new_facts_to_practice(
+    app: Any, teacher: Any, learner: Any, bank_id: int, clock: Any, monkeypatch: Any
+) -> None:
+    """Issue 13, item 7: a quiz covering the day's number of new facts made practice say
+    "Nothing is due" straight after it; the limit counts facts practice introduced."""
+    monkeypatch.setitem(app.config, "PRACTICE_NEW_FACTS_PER_DAY", 3)
+    ids = [
+        q["id"]
+        for q in teacher.get("/api/questions?tag=clauses&type=true_false&page_size=4").get_json()
+    ]
+    quiz_facts = _quiz_facts(teacher, ids)
+    assert len(quiz_facts) >= 3
+    quiz_id = assigned_quiz(teacher, classroom(teacher, learner), ids, max_attempts=1)
+    _take_quiz_right(teacher, learner, quiz_id)
+    clock.advance(minutes=1)
+
+    step = served(learner, bank_id)
+    assert step["held_back"] == 0 and step["new_today"] == 0
+    question = step["question"]
+    assert question is not None and question["is_new"]
+    assert not _facts_asked(teacher, question) & quiz_facts  # a fact the learner never met
+
+
+def test_after_a_quiz_practice_keeps_its_own_limit_and_quiz_facts_come_back_as_reviews(
+    app: Any, teacher: Any, learner: Any, bank_id: int, clock: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setitem(app.config, "PRACTICE_NEW_FACTS_PER_DAY", 3)
+    ids = [
+        q["id"]
+        for q in teacher.get("/api/questions?tag=clauses&type=true_false&page_size=4").get_json()
+    ]
+    quiz_facts = _quiz_facts(teacher, ids)
+    quiz_id = assigned_quiz(teacher, classroom(teacher, learner), ids, max_attempts=1)
+    _take_quiz_right(teacher, learner, quiz_id)
+
+    new_facts: list[set[str]] = []
+    quiz_facts_reviewed: set[str] = set()
+    for _ in range(20):
+        step = served(learner, bank_id)
+        question = step["question"]
+        if question is None:
+            break
+        asked = _facts_asked(teacher, question)
+        if question["is_new"]:
+            assert not asked & quiz_facts  # met in the quiz: a review, never "new"
+            new_facts.append(asked)
+        else:
+            quiz_facts_reviewed |= asked & quiz_facts
+        clock.advance(seconds=30)
+        answer(learner, question, right_response(teacher, question))
+        clock.advance(minutes=4)
+    assert len(new_facts) == 3  # practice's own limit still holds
+    assert served(learner, bank_id)["new_today"] == 3
+    assert quiz_facts_reviewed  # due again after the quiz: served as reviews
