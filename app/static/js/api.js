@@ -2,24 +2,70 @@
 let csrfToken = null;
 let skewMs = 0;
 
+// The API's field names as the page's labels call them; any other is its name in words.
+const FIELD_LABELS = {
+  question_ids: "Questions", time_limit_s: "Time limit", max_attempts: "Attempts allowed", closes_at: "Closes at",
+  opens_at: "Opens at", due_at: "Due", display_name: "Name", join_code: "Join code", class_id: "Class",
+  reveal_answers: "Show the correct answers", shuffle_questions: "Shuffle", draw: "Draw", count: "How many",
+  bank: "Bank", tag: "Tag", tags: "Tags", text: "Text", file: "File", title: "Title", email: "Email",
+  password: "Password", response: "Answer", points: "Points", statement: "Statement", answer: "Answer",
+  distractors: "Wrong answers", new_password: "New password", current_password: "Current password",
+};
+const words = (key) => FIELD_LABELS[key] ?? (key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, " "));
+// "draw.0.count" → "Draw 1, how many".
+const fieldName = (path) => path.split(".").map((part, i) =>
+  (/^\d+$/.test(part) ? String(Number(part) + 1) : i ? words(part).toLowerCase() : words(part))).join(" ").replace(/ (\d+) /g, " $1, ");
+
+// A problem document (RFC 9457) in plain words: what went wrong and, where the API says which
+// field, each field's message. `fields` ([{path, message}]) lets a form mark its controls.
 export class ApiError extends Error {
-  constructor(status, body) {
-    const detail = body && body.detail ? body.detail : `Request failed (${status})`;
-    // A field's message that only repeats the detail is said once.
-    const fields = (body && body.errors ? flatten(body.errors) : [])
-      .filter((message) => !message.endsWith(`: ${detail}`) && message !== detail);
-    super(fields.length ? `${detail} ${fields.join(" ")}` : detail);
+  constructor(status, body, headers = null) {
+    const detail = body && typeof body === "object" && body.detail ? body.detail : null;
+    const fields = body && typeof body === "object" && body.errors ? flatten(body.errors) : [];
+    const summary = plainWords(status, detail, fields, headers);
+    const said = fields.filter(({ message }) => message !== detail && !summary.includes(message));
+    super(said.length ? `${summary} ${said.map(({ path, message }) => `${fieldName(path)}: ${message}`).join(" ")}` : summary);
+    this.summary = summary;
     this.status = status;
     this.body = body;
+    this.fields = fields;
   }
+}
+
+// Not an answer from the server at all: the connection failed.
+export class NetworkError extends Error {
+  constructor() {
+    super("No connection to the server. Check your connection and try again.");
+  }
+}
+
+function plainWords(status, detail, fields, headers) {
+  if (status === 401) {
+    return detail && !/token/i.test(detail) ? detail : "Your session has ended. Sign in again.";
+  }
+  if (status === 403 && detail && /csrf/i.test(detail)) return "This page is out of date. Reload it and try again.";
+  if (status === 403) return detail && !/permission|forbidden/i.test(detail) ? detail : "You do not have access to this.";
+  if (status === 404) return "This could not be found. It may have been deleted, or the link is wrong.";
+  if (status === 429) {
+    const wait = Number(headers?.get?.("Retry-After"));
+    const when = Number.isFinite(wait) && wait > 0
+      ? wait >= 90 ? `in ${Math.ceil(wait / 60)} minutes` : `in ${Math.ceil(wait)} seconds` : "in a few minutes";
+    return `Too many tries in a short time. Try again ${when}.`;
+  }
+  if (status >= 500) return "Something went wrong on our side. Try again in a moment.";
+  if (status === 422 && fields.length) return "Please check what you entered.";
+  return detail || `The request could not be done (${status}).`;
 }
 
 function flatten(errors, prefix = "") {
   return Object.entries(errors).flatMap(([key, value]) => {
-    const name = key === "json" || key === "query" ? prefix : `${prefix}${prefix ? "." : ""}${key}`;
-    if (Array.isArray(value)) return value.map((m) => (typeof m === "string" ? `${name}: ${m}` : flatten(m, name))).flat();
-    if (value && typeof value === "object") return flatten(value, name);
-    return [`${name}: ${value}`];
+    const path = key === "json" || key === "query" || key === "files" || key === "form" ? prefix
+      : `${prefix}${prefix ? "." : ""}${key}`;
+    if (Array.isArray(value)) {
+      return value.flatMap((m) => (typeof m === "string" ? [{ path, message: m }] : flatten(m, path)));
+    }
+    if (value && typeof value === "object") return flatten(value, path);
+    return [{ path, message: String(value) }];
   });
 }
 
@@ -34,19 +80,24 @@ async function send(method, path, body, { keepalive = false } = {}) {
   const form = body instanceof FormData; // a file upload: the browser sets its multipart type
   if (body !== undefined && !form) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
-  const response = await fetch(path, {
-    method,
-    headers,
-    credentials: "same-origin",
-    body: body === undefined || form ? body : JSON.stringify(body),
-    keepalive, // lets a save finish while the page is being left
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: body === undefined || form ? body : JSON.stringify(body),
+      keepalive, // lets a save finish while the page is being left
+    });
+  } catch {
+    throw new NetworkError();
+  }
   const date = response.headers.get("Date");
   if (date) skewMs = new Date(date).getTime() - Date.now();
   if (response.status === 204) return { data: null, headers: response.headers };
   const type = response.headers.get("Content-Type") || "";
   const data = type.includes("json") ? await response.json() : await response.text();
-  if (!response.ok) throw new ApiError(response.status, data);
+  if (!response.ok) throw new ApiError(response.status, data, response.headers);
   return { data, headers: response.headers };
 }
 

@@ -4,7 +4,7 @@ import * as learner from "./learner.js";
 import * as sources from "./sources.js";
 import * as teacher from "./teacher.js";
 import { loadTypes } from "./types.js";
-import { announce, field, h, page, showError } from "./ui.js";
+import { announce, clearError, field, h, page, problemText, showError, toast } from "./ui.js";
 
 let user = null;
 
@@ -12,10 +12,14 @@ function nav() {
   const links = !user ? [] : user.role === "learner"
     ? [["#/", "My quizzes"], ["#/practice", "Practice"], ["#/progress", "Progress"]]
     : [["#/", "Teaching"], ["#/sources", "Sources"], ["#/bank", "Bank"], ["#/quiz/new", "Build a quiz"]];
+  const here = routeOf(location.hash) ?? "#/";
+  // The section a page belongs to: "#/class/3" is under Teaching, "#/attempt/5" under My quizzes.
+  const section = links.find(([href]) => href !== "#/" && here.startsWith(href))?.[0]
+    ?? (here.startsWith("#/source/") ? "#/sources" : "#/");
   document.getElementById("nav").replaceChildren(
-    ...links.map(([href, text]) => h("a", { href }, text)),
-    user ? h("span", { class: "muted" }, `${user.display_name} (${user.role}) `) : "",
-    user ? h("button", { type: "button", class: "secondary", onclick: logout }, "Sign out") : "");
+    ...links.map(([href, text]) => h("a", { href, "aria-current": href === section ? "page" : null }, text)),
+    user ? h("span", { class: "who" }, `${user.display_name} · ${user.role === "learner" ? "Learner" : "Teacher"}`) : "",
+    user ? h("button", { type: "button", class: "secondary small", onclick: logout }, "Sign out") : "");
 }
 
 async function logout() {
@@ -35,11 +39,11 @@ function signIn() {
       const session = await post("/api/auth/login", { email: email.value, password: password.value });
       user = session.user;
       setCsrf(session.csrf_token);
-      showError(null);
       announce(`Signed in as ${user.display_name}.`);
       route();
-    } catch (error) { showError(error); }
-  } }, h("h2", {}, "Sign in"), field("Email", email), field("Password", password), h("button", {}, "Sign in"));
+    } catch (error) { showError(error, login); }
+  } }, h("h2", {}, "Sign in"), field("Email", email, { name: "email" }), field("Password", password, { name: "password" }),
+  h("div", { class: "toolbar" }, h("button", {}, "Sign in")));
 
   const newEmail = h("input", { type: "email", autocomplete: "email", required: true });
   const newName = h("input", { type: "text", autocomplete: "name", required: true });
@@ -50,14 +54,19 @@ function signIn() {
     try {
       await post("/api/auth/register", { email: newEmail.value, display_name: newName.value,
         password: newPassword.value, role: role.value });
+      clearError(register);
       email.value = newEmail.value;
-      announce("Account created. Sign in with it.");
+      toast("Account created. Sign in with your new password.");
+      announce("Account created. Sign in with your new password.");
       password.focus();
-    } catch (error) { showError(error); }
-  } }, h("h2", {}, "Create an account"), field("Email", newEmail), field("Name", newName),
-  field("Password (10 characters or more)", newPassword), field("I am a", role), h("button", {}, "Create account"));
-  page("Sourcequiz", h("p", {}, "Quizzes built from the facts of a source, with the sentence that proves each answer."),
-    login, register);
+    } catch (error) { showError(error, register); }
+  } }, h("h2", {}, "Create an account"), field("Email", newEmail, { name: "email" }),
+  field("Name", newName, { name: "display_name" }),
+  field("Password", newPassword, { name: "password", hint: "10 characters or more" }), field("I am a", role, { name: "role" }),
+  h("div", { class: "toolbar" }, h("button", {}, "Create account")));
+  page({ title: "Welcome to Sourcequiz",
+    lead: "Quizzes built from the facts of a source, each answer with the sentence that proves it." },
+  h("div", { class: "grid-2" }, login, register));
 }
 
 const learnerRoutes = [
@@ -103,14 +112,13 @@ let drawing = Promise.resolve();
 function route() {
   const ticket = ++asked;
   const current = () => ticket === asked;
-  drawing = drawing.then(() => (current() ? draw(current) : undefined)).catch(showError);
+  drawing = drawing.then(() => (current() ? draw(current) : undefined)).catch((error) => showError(error));
   return drawing;
 }
 
 async function draw(current) {
   const hash = routeOf(location.hash) ?? "#/";
   nav();
-  showError(null);
   if (!user) { signIn(); return; }
   // Every page names question types by the server's labels: load them before any page.
   try { await loadTypes(); } catch (error) { showError(error); }
@@ -120,13 +128,26 @@ async function draw(current) {
     const match = hash.match(pattern);
     if (match) {
       try { await view(...match.slice(1)); } catch (error) {
-        if (error instanceof ApiError && error.status === 401) { user = null; route(); return; }
-        showError(error);
+        if (error instanceof ApiError && error.status === 401) {
+          user = null;
+          toast("Your session has ended. Sign in again.", { kind: "info" });
+          route();
+          return;
+        }
+        if (current()) failed(error);
       }
       return;
     }
   }
-  page("Not found", h("p", {}, "There is no such page. "), h("a", { href: "#/" }, "Go home"));
+  page("Not found", h("p", {}, "There is no such page."), h("a", { class: "button", href: "#/" }, "Go home"));
+}
+
+// A page that could not be drawn says so in its place, with a way to try again.
+function failed(error) {
+  page("This page could not be shown",
+    h("div", { class: "problem", role: "alert" }, problemText(error)),
+    h("div", { class: "toolbar" }, h("button", { type: "button", onclick: () => route() }, "Try again"),
+      h("a", { class: "button secondary", href: "#/" }, "Go home")));
 }
 
 // A link to a place on the page (the skip link) moves focus there and leaves the address,
@@ -146,7 +167,17 @@ function onHashChange() {
   route();
 }
 
+// Offline: a banner says so, and what is typed meanwhile is kept (saving.js sends it later).
+function watchConnection() {
+  const banner = document.getElementById("offline");
+  const update = () => { banner.hidden = navigator.onLine; };
+  window.addEventListener("online", () => { update(); toast("Back online.", { kind: "info" }); });
+  window.addEventListener("offline", update);
+  update();
+}
+
 async function boot() {
+  watchConnection();
   try {
     const me = await get("/api/auth/me");
     user = me.user;
