@@ -25,10 +25,11 @@ from app.schemas.quizzes import (
     AssignmentSchema,
     MyAssignmentSchema,
     QuizInputSchema,
+    QuizListQuerySchema,
     QuizSchema,
     QuizSettingsSchema,
 )
-from app.services import attempts, quizzes, statistics
+from app.services import attempts, quiz_management, quizzes, statistics
 
 blp = Blueprint("quizzes", __name__, description="Quizzes, assignments and attempts")
 
@@ -36,11 +37,12 @@ blp = Blueprint("quizzes", __name__, description="Quizzes, assignments and attem
 @blp.route("/api/quizzes")
 class QuizList(MethodView):
     @requires("teacher")
+    @blp.arguments(QuizListQuerySchema, location="query")
     @blp.response(200, QuizSchema(many=True))
     @blp.paginate(SelectPage)
-    def get(self) -> Select[Any]:
-        """Your quizzes."""
-        return quizzes.owned_quizzes(signed_in())
+    def get(self, query: dict[str, Any]) -> Select[Any]:
+        """Your quizzes in use, or with `archived=true` those you archived."""
+        return quizzes.owned_quizzes(signed_in(), archived=query["archived"])
 
     @requires("teacher")
     @blp.arguments(QuizInputSchema)
@@ -73,6 +75,41 @@ class QuizById(MethodView):
 def assign(data: dict[str, Any], quiz_id: int) -> Assignment:
     """Assign one of your quizzes to one of your classes."""
     return quizzes.assign_quiz(db.session, signed_in(), quiz_id, data["class_id"], data["due_at"])
+
+
+@blp.route("/api/quizzes/<id:quiz_id>/assignments/<id:class_id>", methods=["DELETE"])
+@requires("teacher")
+@blp.response(204)
+def unassign(quiz_id: int, class_id: int) -> None:
+    """Take one of your quizzes away from a class. Its learners no longer see it; their
+    attempts are kept, and one in progress is submitted as it stands."""
+    quiz_management.unassign_quiz(db.session, signed_in(), quiz_id, class_id, now())
+
+
+@blp.route("/api/quizzes/<id:quiz_id>/duplicate", methods=["POST"])
+@requires("teacher")
+@blp.response(201, QuizSchema)
+def duplicate(quiz_id: int) -> Quiz:
+    """A copy of one of your quizzes ("... (copy)"): same questions and settings, assigned to
+    no class and never attempted, so everything in it can change."""
+    return quiz_management.duplicate_quiz(db.session, signed_in(), quiz_id)
+
+
+@blp.route("/api/quizzes/<id:quiz_id>/archive", methods=["POST"])
+@requires("teacher")
+@blp.response(200, QuizSchema)
+def archive(quiz_id: int) -> Quiz:
+    """Archive one of your quizzes: hidden from your list and your learners, who can no longer
+    start it (attempts in progress are submitted as they stand). Grades are kept."""
+    return quiz_management.archive_quiz(db.session, signed_in(), quiz_id, now())
+
+
+@blp.route("/api/quizzes/<id:quiz_id>/unarchive", methods=["POST"])
+@requires("teacher")
+@blp.response(200, QuizSchema)
+def unarchive(quiz_id: int) -> Quiz:
+    """Bring an archived quiz back into use: the classes it is assigned to see it again."""
+    return quiz_management.unarchive_quiz(db.session, signed_in(), quiz_id)
 
 
 @blp.route("/api/me/assignments", methods=["GET"])

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.domain.choices import FEEDBACK_POLICIES, GRADING_METHODS, REVEAL_POLICIES, in_check
 from app.models.base import Base, TimestampMixin
+from app.models.classes import SchoolClass
+from app.models.content import Question
 
 Points = Float()  # points and scores: fractions of a point are common
 
@@ -38,6 +40,8 @@ class Quiz(TimestampMixin, Base):
     )
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
+    # Put away by its teacher: out of their list and their learners' (attempts are kept).
+    archived_at: Mapped[datetime | None]
 
     questions: Mapped[list[QuizQuestion]] = relationship(
         lazy="raise", order_by="QuizQuestion.position", cascade="all, delete-orphan"
@@ -45,6 +49,11 @@ class Quiz(TimestampMixin, Base):
     draw_rules: Mapped[list[QuizDrawRule]] = relationship(
         lazy="raise", order_by="QuizDrawRule.position", cascade="all, delete-orphan"
     )
+    assignments: Mapped[list[Assignment]] = relationship(
+        lazy="raise", order_by="Assignment.id", viewonly=True
+    )
+    # Filled by queries that ask for it (`with_attempt_count`), never lazily.
+    attempt_count: Mapped[int | None] = query_expression()
 
 
 class QuizQuestion(Base):
@@ -64,6 +73,8 @@ class QuizQuestion(Base):
         ForeignKey("questions.id", ondelete="RESTRICT"), index=True
     )
     points: Mapped[float] = mapped_column(Points, default=1.0)
+
+    question: Mapped[Question] = relationship(lazy="raise", viewonly=True)
 
 
 class QuizDrawRule(Base):
@@ -96,3 +107,4 @@ class Assignment(TimestampMixin, Base):
     due_at: Mapped[datetime | None]
 
     quiz: Mapped[Quiz] = relationship(lazy="raise")
+    school_class: Mapped[SchoolClass] = relationship(lazy="raise")

@@ -102,12 +102,21 @@ class ClassLearnerSchema(ma.Schema):
     email = ma.fields.String()
     tags = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(ClassCellSchema))
     grades = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float(allow_none=True))
+    attempts = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Integer(allow_none=True),
+        metadata={
+            "description": "Per quiz id, the submitted attempt the grade comes from (the last "
+            "one for average grading), to open its review; null when none"
+        },
+    )
 
 
 class ClassQuizSchema(ma.Schema):
     id = ma.fields.Integer()
     title = ma.fields.String()
     grading = ma.fields.String()
+    archived = ma.fields.Boolean(metadata={"description": "Archived: learners no longer see it"})
 
 
 class ClassProgressSchema(ma.Schema):

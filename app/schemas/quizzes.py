@@ -69,6 +69,12 @@ class QuizQuestionSchema(ma.Schema):
     question_id = ma.fields.Integer()
     position = ma.fields.Integer()
     points = ma.fields.Float()
+    type = ma.fields.String(
+        attribute="question.current.type", metadata={"description": "At its current version"}
+    )
+    prompt = ma.fields.String(
+        attribute="question.current.prompt", metadata={"description": "At its current version"}
+    )
 
 
 class DrawRuleOutSchema(ma.Schema):
@@ -98,12 +104,32 @@ class QuizWarningSchema(ma.Schema):
     reason = ma.fields.String()
 
 
+class QuizAssignmentSchema(ma.Schema):
+    class_id = ma.fields.Integer()
+    class_name = ma.fields.String(attribute="school_class.name")
+    due_at = ma.fields.AwareDateTime(allow_none=True)
+
+
 class QuizSchema(LearnerQuizSchema):
-    """A quiz as its teacher sees it: with what it asks."""
+    """A quiz as its teacher sees it: with what it asks and where it is assigned."""
 
     shuffle_questions = ma.fields.Boolean()
     shuffle_options = ma.fields.Boolean()
     created_at = ma.fields.AwareDateTime()
+    archived_at = ma.fields.AwareDateTime(
+        allow_none=True,
+        metadata={"description": "When it was archived (hidden from learners); null in use"},
+    )
+    attempt_count = ma.fields.Integer(
+        metadata={
+            "description": "Attempts started; once there is one, questions, points, draw rules "
+            "and grading can no longer change, nor feedback to or from immediate"
+        }
+    )
+    assignments = ma.fields.List(
+        ma.fields.Nested(QuizAssignmentSchema),
+        metadata={"description": "The classes it is assigned to, with due dates"},
+    )
     questions = ma.fields.List(ma.fields.Nested(QuizQuestionSchema))
     draw = ma.fields.List(ma.fields.Nested(DrawRuleOutSchema), attribute="draw_rules")
     warnings = ma.fields.List(
@@ -112,6 +138,13 @@ class QuizSchema(LearnerQuizSchema):
             "description": "Pairs of fixed questions that test the same fact or give each other "
             "away: every attempt asks both (draws avoid such pairs themselves)"
         },
+    )
+
+
+class QuizListQuerySchema(ma.Schema):
+    archived = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "true: the archived quizzes only (default: those in use)"},
     )
 
 

@@ -235,6 +235,8 @@ def _assigned_quiz(session: Session, learner: User, quiz_id: int) -> Quiz:
     )
     if quiz is None or not is_assigned(session, quiz_id, learner.id):
         raise NotFoundError(f"Quiz {quiz_id} is not assigned to you.")
+    if quiz.archived_at is not None:
+        raise ConflictError("Your teacher has archived this quiz: it can no longer be taken.")
     return quiz
 
 
@@ -396,6 +398,33 @@ def close_overdue_in_class(session: Session, class_id: int, now: datetime) -> in
         quiz_ids=select(Assignment.quiz_id).where(Assignment.class_id == class_id),
         learner_ids=select(ClassMembership.user_id).where(ClassMembership.class_id == class_id),
     )
+
+
+def close_attempts_in_progress(session: Session, quiz_id: int, now: datetime) -> int:
+    """Submit, as they stand, the quiz's attempts in progress (the quiz is archived): every
+    answer saved so far is graded, and none can be saved after. The number closed."""
+    ids = list(
+        session.scalars(
+            select(Attempt.id).where(Attempt.quiz_id == quiz_id, Attempt.state == "in_progress")
+        )
+    )
+    return len(grade_and_close(session, ids, now)) if ids else 0
+
+
+def close_attempts_no_longer_assigned(session: Session, quiz_id: int, now: datetime) -> int:
+    """Submit, as they stand, the quiz's attempts in progress whose learner it is no longer
+    assigned to (unassigned from their class): they could not be saved or submitted any
+    more, and the answers the server acknowledged must still be graded. The number closed."""
+    ids = list(
+        session.scalars(
+            select(Attempt.id).where(
+                Attempt.quiz_id == quiz_id,
+                Attempt.state == "in_progress",
+                ~_still_assigned(Attempt.learner_id),
+            )
+        )
+    )
+    return len(grade_and_close(session, ids, now)) if ids else 0
 
 
 def attempts_used(session: Session, attempt: Attempt) -> int:

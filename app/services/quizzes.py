@@ -8,11 +8,11 @@ from statistics import mean
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select, union
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, with_expression
 
 from app.domain.quiz_rules import settings_problems
 from app.domain.visibility import scores_visible
-from app.errors import ConflictError, InvalidContentError
+from app.errors import ConflictError, InvalidContentError, NotFoundError
 from app.models import (
     Assignment,
     Attempt,
@@ -27,7 +27,7 @@ from app.models import (
     User,
     question_version_facts,
 )
-from app.services.ownership import is_owned, owned, owned_by, visible_bank_ids
+from app.services.ownership import is_owned, owned_by, visible_bank_ids
 from app.services.questions import asked_questions, conflicting_pairs
 from app.services.writes import inserted
 
@@ -68,7 +68,11 @@ def draw_candidates(bank_id: int, tag: str | None, difficulty: str | None) -> Se
     return stmt
 
 
-def _check_content(session: Session, teacher: User, data: dict[str, Any]) -> None:
+def _check_content(
+    session: Session, teacher: User, data: dict[str, Any], current_ids: list[int] | None = None
+) -> None:
+    """`current_ids`: the questions a quiz being changed has, which `points` may name when
+    `question_ids` is not sent."""
     banks = visible_bank_ids(session, teacher)
     ids = data.get("question_ids") or []
     if len(set(ids)) != len(ids):
@@ -80,7 +84,8 @@ def _check_content(session: Session, teacher: User, data: dict[str, Any]) -> Non
         missing = [i for i in ids if found.get(i) not in banks]
         if missing:
             raise _invalid("question_ids", f"No question you can use has id {missing[0]}.")
-    unknown_points = set(data.get("points") or {}) - {str(i) for i in ids}
+    kept = ids if "question_ids" in data else (current_ids or [])
+    unknown_points = set(data.get("points") or {}) - {str(i) for i in kept}
     if unknown_points:
         raise _invalid("points", f"Question {sorted(unknown_points)[0]} is not in question_ids.")
     for index, rule in enumerate(data.get("draw") or []):
@@ -97,7 +102,11 @@ def _check_content(session: Session, teacher: User, data: dict[str, Any]) -> Non
 def _apply_content(quiz: Quiz, data: dict[str, Any]) -> None:
     if "question_ids" in data or "points" in data:
         ids = data.get("question_ids", [q.question_id for q in quiz.questions])
-        points = data.get("points") or {}
+        # Points sent alone change those questions' points and keep the others'.
+        kept = (
+            {} if "question_ids" in data else {str(q.question_id): q.points for q in quiz.questions}
+        )
+        points = {**kept, **(data.get("points") or {})}
         quiz.questions = [
             QuizQuestion(position=i, question_id=qid, points=points.get(str(qid), 1.0))
             for i, qid in enumerate(ids)
@@ -116,12 +125,38 @@ def _apply_content(quiz: Quiz, data: dict[str, Any]) -> None:
         ]
 
 
-def owned_quiz(session: Session, teacher: User, quiz_id: int) -> Quiz:
-    """One of the teacher's quizzes with what it asks, and `warnings` about its fixed
-    questions; 404 otherwise."""
-    quiz = owned(
-        session, Quiz, quiz_id, teacher, selectinload(Quiz.questions), selectinload(Quiz.draw_rules)
+def with_attempt_count() -> Any:
+    """A loader option filling `Quiz.attempt_count` with one correlated count."""
+    count = select(func.count()).where(Attempt.quiz_id == Quiz.id).correlate(Quiz).scalar_subquery()
+    return with_expression(Quiz.attempt_count, count)
+
+
+def quiz_loading() -> tuple[Any, ...]:
+    """What a teacher's view of a quiz shows, loaded in a fixed number of queries: its
+    questions (prompt and type of their current version), draw rules, classes assigned, and
+    how many attempts it has."""
+    return (
+        selectinload(Quiz.questions)
+        .selectinload(QuizQuestion.question)
+        .selectinload(Question.current),
+        selectinload(Quiz.draw_rules),
+        selectinload(Quiz.assignments).selectinload(Assignment.school_class),
+        with_attempt_count(),
     )
+
+
+def owned_quiz(session: Session, teacher: User, quiz_id: int) -> Quiz:
+    """One of the teacher's quizzes with what it asks, where it is assigned, and `warnings`
+    about its fixed questions; 404 otherwise."""
+    quiz = session.scalar(
+        owned_by(Quiz, teacher)
+        .where(Quiz.id == quiz_id)
+        .options(*quiz_loading())
+        # A quiz just changed in this session gets its count and collections read again.
+        .execution_options(populate_existing=True)
+    )
+    if quiz is None:
+        raise NotFoundError(f"Quiz {quiz_id} does not exist.")
     quiz.warnings = quiz_warnings(session, quiz)  # type: ignore[attr-defined]
     return quiz
 
@@ -162,7 +197,7 @@ def update_quiz(session: Session, teacher: User, quiz_id: int, data: dict[str, A
             "Learners have attempted this quiz: feedback can no longer change to or from "
             "immediate. Copy it into a new quiz instead."
         )
-    _check_content(session, teacher, data)
+    _check_content(session, teacher, data, [q.question_id for q in quiz.questions])
     merged = {name: data.get(name, getattr(quiz, name)) for name in SETTINGS}
     merged["question_ids"] = data.get("question_ids", [q.question_id for q in quiz.questions])
     merged["draw"] = data.get("draw", quiz.draw_rules)
@@ -181,18 +216,18 @@ def update_quiz(session: Session, teacher: User, quiz_id: int, data: dict[str, A
     return owned_quiz(session, teacher, quiz.id)
 
 
-def owned_quizzes(teacher: User) -> Select[Any]:
-    return (
-        owned_by(Quiz, teacher)
-        .options(selectinload(Quiz.questions), selectinload(Quiz.draw_rules))
-        .order_by(Quiz.id)
-    )
+def owned_quizzes(teacher: User, archived: bool = False) -> Select[Any]:
+    """The teacher's quizzes in use, or (`archived`) those put away."""
+    shown = Quiz.archived_at.is_not(None) if archived else Quiz.archived_at.is_(None)
+    return owned_by(Quiz, teacher).where(shown).options(*quiz_loading()).order_by(Quiz.id)
 
 
 def assign_quiz(
     session: Session, teacher: User, quiz_id: int, class_id: int, due_at: datetime | None
 ) -> Assignment:
     quiz = owned_quiz(session, teacher, quiz_id)
+    if quiz.archived_at is not None:
+        raise ConflictError("This quiz is archived: unarchive it before assigning it.")
     if not is_owned(session, SchoolClass, class_id, teacher):
         raise _invalid("class_id", "Not one of your classes.")
     assignment = Assignment(quiz_id=quiz.id, class_id=class_id, due_at=due_at)
@@ -222,6 +257,7 @@ def facts_of_open_quizzes(learner_id: int, now: datetime) -> Select[Any]:
         .join(ClassMembership, ClassMembership.class_id == Assignment.class_id)
         .where(
             ClassMembership.user_id == learner_id,
+            Quiz.archived_at.is_(None),
             or_(Quiz.closes_at.is_(None), Quiz.closes_at > now),
             or_(Quiz.max_attempts.is_(None), used < Quiz.max_attempts, in_progress),
         )
@@ -273,12 +309,20 @@ def is_assigned(session: Session, quiz_id: int, learner_id: int) -> bool:
 # --- the learner's view ---------------------------------------------------------------------
 
 
+def _submitted_in_order(attempts: list[Attempt]) -> list[Attempt]:
+    return sorted((a for a in attempts if a.state == "submitted"), key=lambda a: a.number)
+
+
+def _fraction(attempt: Attempt) -> float:
+    return (attempt.score or 0.0) / attempt.max_score if attempt.max_score else 0.0
+
+
 def grade_under(method: str, attempts: list[Attempt]) -> float | None:
     """The quiz grade (percent) of submitted attempts under a grading method."""
-    done = sorted((a for a in attempts if a.state == "submitted"), key=lambda a: a.number)
+    done = _submitted_in_order(attempts)
     if not done:
         return None
-    fractions = [(a.score or 0.0) / a.max_score if a.max_score else 0.0 for a in done]
+    fractions = [_fraction(a) for a in done]
     pick = {
         "highest": max(fractions),
         "average": mean(fractions),
@@ -286,6 +330,17 @@ def grade_under(method: str, attempts: list[Attempt]) -> float | None:
         "last": fractions[-1],
     }[method]
     return round(100 * pick, 2)
+
+
+def graded_attempt(method: str, attempts: list[Attempt]) -> Attempt | None:
+    """The submitted attempt the grade under `method` comes from: the best (the first to
+    reach it), the first or the last; for `average`, which no one attempt gives, the last."""
+    done = _submitted_in_order(attempts)
+    if not done:
+        return None
+    if method == "highest":
+        return max(done, key=_fraction)
+    return done[0] if method == "first" else done[-1]
 
 
 @dataclass(frozen=True)
@@ -311,7 +366,8 @@ def my_assignments(
         select(Assignment, SchoolClass.name)
         .join(ClassMembership, ClassMembership.class_id == Assignment.class_id)
         .join(SchoolClass, SchoolClass.id == Assignment.class_id)
-        .where(ClassMembership.user_id == learner.id)
+        .join(Quiz, Quiz.id == Assignment.quiz_id)
+        .where(ClassMembership.user_id == learner.id, Quiz.archived_at.is_(None))
     )
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.execute(

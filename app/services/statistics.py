@@ -47,7 +47,7 @@ from app.models import (
     question_version_facts,
 )
 from app.models.content import QuestionVersion
-from app.services.quizzes import grade_under
+from app.services.quizzes import grade_under, graded_attempt
 
 # The types whose item analysis counts how often each option was chosen.
 CHOICE_TYPES = tuple(name for name, kind in REGISTRY.items() if kind.counts_options)
@@ -362,6 +362,8 @@ class LearnerRow:
     email: str
     tags: dict[str, dict[str, float | int]]
     grades: dict[int, float | None]
+    # The attempt each grade comes from, for a link to its review.
+    attempts: dict[int, int | None]
 
 
 @dataclass
@@ -412,7 +414,15 @@ def class_progress(session: Session, class_id: int, now: datetime) -> ClassProgr
         }
     return ClassProgress(
         tags=sorted({tag for _, tag, _, _ in cells}),
-        quizzes=[{"id": q.id, "title": q.title, "grading": q.grading} for q in quizzes],
+        quizzes=[
+            {
+                "id": q.id,
+                "title": q.title,
+                "grading": q.grading,
+                "archived": q.archived_at is not None,
+            }
+            for q in quizzes
+        ],
         learners=[
             LearnerRow(
                 learner_id=lid,
@@ -422,10 +432,18 @@ def class_progress(session: Session, class_id: int, now: datetime) -> ClassProgr
                 grades={
                     q.id: grade_under(q.grading, by_pair.get((lid, q.id), [])) for q in quizzes
                 },
+                attempts={
+                    q.id: _attempt_id(q.grading, by_pair.get((lid, q.id), [])) for q in quizzes
+                },
             )
             for lid, name, email in learners
         ],
     )
+
+
+def _attempt_id(method: str, attempts: list[Attempt]) -> int | None:
+    graded = graded_attempt(method, attempts)
+    return graded.id if graded else None
 
 
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).

@@ -125,6 +125,10 @@ MATRIX = [
     Row(
         "POST", "/api/quizzes/{quiz}/assignments", {"class_id": "{other_class}"}, 401, 403, 201, 404
     ),
+    Row("DELETE", "/api/quizzes/{quiz}/assignments/{class}", None, 401, 403, 204, 404),
+    Row("POST", "/api/quizzes/{quiz}/duplicate", None, 401, 403, 201, 404),
+    Row("POST", "/api/quizzes/{quiz}/archive", None, 401, 403, 200, 404),
+    Row("POST", "/api/quizzes/{quiz}/unarchive", None, 401, 403, 200, 404),
     Row("GET", "/api/quizzes/{quiz}/statistics", None, 401, 403, 200, 404),
     Row("GET", "/api/me/assignments", None, 401, 200, 403, 403),
     Row("POST", "/api/quizzes/{quiz}/attempts", None, 401, 404, 403, 403),
