@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.content.documents import Catalog
 from app.content.export import export_questions
@@ -21,7 +21,7 @@ from app.content.load import load_catalog
 from app.content.read import read_catalog
 from app.errors import DomainError
 from app.extensions import db
-from app.services.demo import ensure_demo_accounts
+from app.services.demo import ensure_demo_accounts, ensure_demo_quiz
 from app.services.sources import export_source
 
 questions = AppGroup("questions", help="Validate, load and export the question bank content.")
@@ -184,19 +184,40 @@ def close_overdue_command() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
-    """Create the demo teacher, learner and class (never in production)."""
+    """Create the demo teacher, learner and class, and a demo quiz that the class's other
+    learners have taken (never in production)."""
+    from app.clock import now
+
     if current_app.config["ENV_NAME"] == "production":
         click.secho("refusing to create demo accounts in production", fg="red", err=True)
         sys.exit(1)
     teacher, learner = current_app.config["DEMO_TEACHER"], current_app.config["DEMO_LEARNER"]
     accounts = ensure_demo_accounts(db.session, teacher, learner)
+    demo = ensure_demo_quiz(db.session, accounts, learner[1], now())
     db.session.commit()
     click.echo(f"demo teacher: {teacher[0]} / {teacher[1]}")
     click.echo(f"demo learner: {learner[0]} / {learner[1]}")
     click.echo(
         f"demo class: {accounts.school_class.name!r}, join code {accounts.school_class.join_code}"
     )
+    if demo is None:
+        click.secho("no demo quiz: no bank is loaded (run `flask questions load`)", fg="yellow")
+        return
+    due = f", due {demo.due_at:%Y-%m-%d %H:%M} UTC" if demo.due_at else ""
+    click.echo(
+        f"demo quiz: {demo.quiz.title!r} (id {demo.quiz.id}, {len(demo.question_types)} "
+        f"questions: {', '.join(demo.question_types)}), assigned to the class{due}"
+        + ("" if demo.created else "; already there")
+    )
+    click.echo(f"demo classmates (password {learner[1]}), one submitted attempt each:")
+    for result in demo.results:
+        click.echo(
+            f"  {result.learner.display_name:<15} {result.learner.email:<32} "
+            f"{round(result.score or 0, 2):g}/{result.max_score:g}"
+        )
+    click.echo(f"{accounts.learner.display_name} has not started the quiz.")
 
 
 def init_app(app: Flask) -> None:
