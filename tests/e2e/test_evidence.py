@@ -14,13 +14,16 @@ from conftest import (
     PASSWORD,
     ApiUser,
     assert_accessible,
+    close_article,
     facts_in_sentences,
     find_evidence_question,
     fits_a_phone,
+    open_article,
     screenshot,
     screenshot_of,
     select_sentences,
     sign_in,
+    submit_answers,
 )
 from flask import Flask
 from playwright.sync_api import expect
@@ -166,7 +169,7 @@ def test_a_learner_selects_sentences_with_the_keyboard_and_sees_them_marked_in_t
     assert all(response["sentences"] for _, response in saved)  # never an empty one
     fits_a_phone(page, "learner-evidence-phone", "Evidence quiz")
 
-    page.get_by_role("button", name="Submit my answers").click()
+    submit_answers(page)
     # Exactly the key: 1 point; one of the two sentences of the key: half of one.
     page.locator("main p.score", has_text="Your score: 1.5 / 2").wait_for()
     page.get_by_role("link", name="Review my answers").click()
@@ -174,24 +177,35 @@ def test_a_learner_selects_sentences_with_the_keyboard_and_sees_them_marked_in_t
     first, second = page.locator("main section.card").all()
     expect(first.locator(".result .ok")).to_have_text("Correct")
     expect(first).to_contain_text(f"Your answer: Sentence {single + 1}: “")
+    # The proving sentence is quoted with the item; the article is not repeated per item.
+    expect(first.locator("[data-proof]")).to_contain_text(quiz.sentences[single])
+    expect(page.locator("main .article")).to_have_count(0)
     # The chosen sentence is the key's: marked as both, with the whole sentence.
-    mark = first.locator(f'mark[data-marked="{single}"]')
+    dialog = open_article(page, first)
+    mark = dialog.locator(f'mark[data-marked="{single}"]')
     expect(mark).to_have_class("key chosen")
     expect(mark.locator(".badge")).to_have_text(f"Sentence {single + 1} · your choice · evidence")
     expect(mark).to_contain_text(quiz.sentences[single])
-    expect(first.locator("[data-marked]")).to_have_count(1)
+    expect(dialog.locator("[data-marked]")).to_have_count(1)
+    close_article(page)
 
-    expect(second.get_by_text("Not quite: 0.5 of 1 point(s)")).to_be_visible()
+    expect(second.get_by_text("Not quite: 0.5 of 1 point")).to_be_visible()
     expect(second).to_contain_text(f"Your answer: Sentence {a + 1}: “")
     expect(second).to_contain_text(f"Correct answer: Sentences {a + 1} and {b + 1}: “")
-    found, missed = second.locator(f'[data-marked="{a}"]'), second.locator(f'[data-marked="{b}"]')
+    dialog = open_article(page, second)
+    found, missed = dialog.locator(f'[data-marked="{a}"]'), dialog.locator(f'[data-marked="{b}"]')
     expect(found).to_have_class("key chosen")
     expect(missed).to_have_class("key")
     expect(missed.locator(".badge")).to_have_text(f"Sentence {b + 1} · evidence")
     expect(missed).to_contain_text(quiz.sentences[b])
-    expect(second.locator("[data-marked]")).to_have_count(2)
-    # The article's box opens where the article says it, not at its top.
-    assert shown_within(page, f'section.card:nth-of-type(2) [data-marked="{a}"]')
+    expect(dialog.locator("[data-marked]")).to_have_count(2)
+    # The article opens where the article says it, not at its top.
+    page.wait_for_timeout(100)
+    assert shown_within(page, f'dialog[data-article-dialog] [data-marked="{a}"]')
+    expect(found).to_be_in_viewport()
+    assert_accessible(page, "review, the article open at the evidence")
+    screenshot(page, "learner-evidence-review-article")
+    close_article(page)
     expect(page.locator("main")).not_to_contain_text("characters")
     assert_accessible(page, "review, sentences marked")
     screenshot(page, "learner-evidence-review")
@@ -222,8 +236,10 @@ def test_under_immediate_feedback_the_selected_sentences_are_checked_once(
     # Locked: no sentence can change; the key's sentences are marked in the article.
     expect(two.locator("input[type=checkbox]:enabled")).to_have_count(0)
     expect(two.get_by_role("button", name="Clear selection")).to_have_count(0)
+    dialog = open_article(page, two)
     for index in quiz.pair:
-        expect(two.locator(f'mark[data-marked="{index}"]')).to_have_class("key chosen")
+        expect(dialog.locator(f'mark[data-marked="{index}"]')).to_have_class("key chosen")
+    close_article(page)
     # An item not answered cannot be checked empty.
     one = quiz.card(page, quiz.first)
     one.get_by_role("button", name="Check answer").click()
@@ -382,6 +398,8 @@ def test_practice_asks_for_sentences_and_marks_them_in_its_feedback(
     page.get_by_role("button", name="Check my answer").click()
     expect(page.locator(".result .ok")).to_have_text("Correct")
     assert answers == [{"response": {"sentences": [sentence]}}]
-    expect(page.locator(f'mark[data-marked="{sentence}"]')).to_have_class("key chosen")
+    dialog = open_article(page, page.locator("main"))
+    expect(dialog.locator(f'mark[data-marked="{sentence}"]')).to_have_class("key chosen")
+    close_article(page)
     assert_accessible(page, "practice, find the evidence")
     screenshot(page, "learner-practice-evidence")

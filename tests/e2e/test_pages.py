@@ -20,6 +20,7 @@ from conftest import (
     unwarned_pair,
 )
 from flask import Flask
+from playwright.sync_api import expect
 
 from app.domain.question_types import QUESTION_TYPES
 
@@ -120,7 +121,7 @@ def test_a_learner_takes_a_quiz_of_every_type_with_the_keyboard(
     page.locator("fieldset[data-item]").first.wait_for()
     page.get_by_role("timer").wait_for()
     # The countdown runs from the server's deadline (the Date header has 1 s resolution).
-    assert re.fullmatch(r"Time left: (29:\d\d|30:0\d)", page.get_by_role("timer").inner_text())
+    assert re.fullmatch(r"Time left (29:\d\d|30:0\d)", page.get_by_role("timer").inner_text())
     assert_accessible(page, "taking a quiz")
     screenshot(page, "learner-attempt")
 
@@ -137,15 +138,20 @@ def test_a_learner_takes_a_quiz_of_every_type_with_the_keyboard(
         for field in ('"correct_answer"', '"answer_key"', '"explanation"', '"evidence"'):
             assert field not in body, f"a response before submit carried {field}: {body[:200]}"
 
+    # The sticky bar counts every answer; the summary before submitting says none is missing.
+    expect(page.locator("[data-progress]")).to_have_text("9 of 9 answered")
     submit = page.get_by_role("button", name="Submit my answers")
     submit.focus()
     page.keyboard.press("Enter")
-    page.locator("main p.score", has_text="Your score: 9 / 9").wait_for()
+    expect(page.locator("[data-submit]")).to_contain_text("Every question is answered.")
+    expect(page.get_by_role("button", name="Submit now")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.locator("main p.score", has_text="Your score: 9 / 9 · 100 %").wait_for()
     screenshot(page, "learner-result")
 
     page.get_by_role("link", name="Review my answers").click()
     page.get_by_role("heading", name="Review: Treaty quiz").wait_for()
-    assert page.locator("main p.score").inner_text() == "Score: 9 / 9"
+    assert page.locator("main p.score").inner_text() == "Score: 9 / 9 · 100 %"
     marks = page.locator("mark")
     marks.first.wait_for()
     assert marks.count() >= 9

@@ -39,8 +39,11 @@ class Quiz:
         sign_in(page, url, self.learner.email, PASSWORD)
         page.goto(f"{url}/#/attempt/{self.attempt['id']}")
         page.locator("fieldset[data-item]").first.wait_for()
-        self.submit = page.get_by_role("button", name="Submit my answers")
+        # Submitting takes two steps: the summary of what is answered, then "Submit now".
+        self.summary = page.get_by_role("button", name="Submit my answers")
+        self.submit = page.get_by_role("button", name="Submit now")
         self.note = page.locator("[data-submit-note]")
+        self.problem = page.locator("[data-submit] [data-problem]")
 
     def card(self, index: int) -> Any:
         return self.page.locator(f'fieldset[data-item="{self.items[index]["id"]}"]')
@@ -73,7 +76,10 @@ def test_submit_right_after_typing_saves_every_typed_answer_first(
     for index in range(len(TYPED)):
         quiz.type_answer(index)
     # No pause: every answer is still waiting for the typing pause when Submit is pressed.
-    quiz.submit.focus()
+    quiz.summary.focus()
+    quiz.page.keyboard.press("Enter")
+    expect(quiz.page.locator("[data-submit]")).to_contain_text("You answered 3 of 3 questions.")
+    expect(quiz.submit).to_be_focused()
     quiz.page.keyboard.press("Enter")
     quiz.expect_full_marks()
     puts = [i for i, (m, u) in enumerate(quiz.requests) if m == "PUT" and RESPONSES.search(u)]
@@ -99,6 +105,7 @@ def test_submit_waits_for_a_save_on_its_way(live_app: Flask, live_url: str, new_
         page.wait_for_timeout(50)
     quiz.card(0).locator(".status", has_text="Saving…").wait_for()
     quiz.type_answer(2)
+    quiz.summary.click()
     quiz.submit.click()
     page.wait_for_timeout(1500)
     assert not quiz.submitted(), "submitted while a save was still on its way"
@@ -129,6 +136,8 @@ def test_submit_retries_a_save_that_failed_on_the_network(
     quiz.type_answer(2)
     quiz.card(0).locator(".status", has_text="no connection").wait_for()
     # The page would retry in a second; Submit does not wait for that, it retries now.
+    quiz.summary.click()
+    expect(page.locator("[data-submit]")).to_contain_text("Not saved yet: question 1")
     quiz.submit.click()
     quiz.expect_full_marks()
     assert len(failures) == 1
@@ -142,8 +151,9 @@ def test_an_answer_that_cannot_be_saved_stops_the_submit_and_says_which(
     second = {"id": 0}
 
     def maybe_fail(route: Any) -> None:
+        # The server unreachable while the device is online (no offline banner, no queue).
         if offline["on"] and route.request.url.endswith(f"/responses/{second['id']}"):
-            route.abort("internetdisconnected")
+            route.abort("connectionfailed")
         else:
             route.continue_()
 
@@ -152,11 +162,13 @@ def test_an_answer_that_cannot_be_saved_stops_the_submit_and_says_which(
     second["id"] = quiz.items[1]["id"]
     for index in range(len(TYPED)):
         quiz.type_answer(index)
+    quiz.summary.click()
     quiz.submit.click()
-    expect(quiz.note).to_contain_text(
+    expect(quiz.problem).to_contain_text(
         "Not submitted: your answer to question 2 (no connection to the server) could not be saved"
     )
-    expect(page.get_by_role("alert")).to_contain_text("question 2")
+    expect(quiz.problem).to_have_attribute("role", "alert")
+    expect(quiz.problem).to_be_in_viewport()
     expect(quiz.submit).to_be_enabled()
     expect(quiz.card(1)).to_have_class(re.compile(r"\bunsaved\b"))
     assert not quiz.submitted()
@@ -182,3 +194,25 @@ def test_an_answer_typed_just_before_leaving_the_page_is_saved(
             break
         page.wait_for_timeout(100)
     assert response == quiz.right[item]
+
+
+def test_offline_the_page_says_so_and_submits_when_the_connection_is_back(
+    live_app: Flask, live_url: str, new_page: Any
+) -> None:
+    page = new_page()
+    quiz = Quiz(live_app, live_url, page)
+    banner = page.locator("#offline")
+    expect(banner).to_be_hidden()
+    for index in range(len(TYPED)):
+        quiz.type_answer(index)
+    expect(quiz.card(2).locator(".status")).to_have_text("Saved ✓")
+    page.context.set_offline(True)
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("You are offline")
+    quiz.summary.click()
+    quiz.submit.click()
+    expect(quiz.note).to_contain_text("submitted as soon as the connection is back")
+    assert quiz.learner.get(f"/api/attempts/{quiz.attempt['id']}")["state"] == "in_progress"
+    page.context.set_offline(False)
+    quiz.expect_full_marks()
+    expect(banner).to_be_hidden()

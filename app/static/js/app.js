@@ -62,7 +62,7 @@ function signIn() {
     } catch (error) { showError(error, register); }
   } }, h("h2", {}, "Create an account"), field("Email", newEmail, { name: "email" }),
   field("Name", newName, { name: "display_name" }),
-  field("Password", newPassword, { name: "password", hint: "10 characters or more" }), field("I am a", role, { name: "role" }),
+  field("Choose a password", newPassword, { name: "password", hint: "10 characters or more" }), field("I am a", role, { name: "role" }),
   h("div", { class: "toolbar" }, h("button", {}, "Create account")));
   page({ title: "Welcome to Sourcequiz",
     lead: "Quizzes built from the facts of a source, each answer with the sentence that proves it." },

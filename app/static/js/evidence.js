@@ -2,7 +2,7 @@
 // sentences that prove a claim (sentencePicker), and the review marks the ones chosen and the
 // ones that prove it in the article's text (markedArticle). Sentences are numbered from 1 on
 // the page; the API counts them from 0. Offsets are code points, as the API's.
-import { h, plural, scrollWithin, uid } from "./ui.js";
+import { h, highlighted, plural, scrollWithin, uid } from "./ui.js";
 
 // The most sentences an answer may select (the server refuses more).
 export const MAX_SENTENCES = 10;
@@ -15,6 +15,7 @@ export function articleOf(source) {
   const spans = source.sentences || [];
   return {
     id: source.id,
+    title: source.title || "The article",
     text: source.text || "",
     chars,
     spans,
@@ -192,4 +193,43 @@ export function markedArticle(article, { key = null, chosen = [], right = new Ma
     "aria-label": key ? "The article, your choice and the evidence marked" : "The article, your choice marked" }, parts);
   scrollWithin(box, first);
   return box;
+}
+
+// The sentence (or sentences) that prove an answer, quoted where the item is, with the
+// evidence itself marked in it: the reader sees the proof without opening the article.
+export function proofQuote(span, article) {
+  const indices = article ? sentencesOfSpan(span, article) : [];
+  if (!indices.length) return h("blockquote", { class: "proof", "data-proof": "" }, h("mark", {}, span.text));
+  const from = article.spans[indices[0]].start;
+  const to = article.spans[indices.at(-1)].end;
+  const start = Math.max(from, span.start);
+  const end = Math.min(to, span.end);
+  return h("blockquote", { class: "proof", "data-proof": "" }, article.chars.slice(from, start).join(""),
+    h("mark", {}, article.chars.slice(start, end).join("")), article.chars.slice(end, to).join(""));
+}
+
+// One dialog for the whole page: the article, opened at what `body` (a box from highlighted or
+// markedArticle) marks first. Closed with its button or Escape; focus returns to the opener.
+let dialog = null;
+export function openArticle(body, title = "The article") {
+  if (!dialog?.isConnected) {
+    const heading = h("h2", { id: uid("dialog") });
+    dialog = h("dialog", { class: "article-dialog", "aria-labelledby": heading.id, "data-article-dialog": "" },
+      h("div", { class: "dialog-head" }, heading,
+        h("button", { type: "button", class: "secondary small", onclick: () => dialog.close() }, "Close")),
+      h("div", { class: "dialog-body" }));
+    dialog.addEventListener("click", (event) => { if (event.target === dialog) dialog.close(); });
+    document.body.append(dialog);
+  }
+  dialog.querySelector("h2").textContent = title;
+  dialog.querySelector(".dialog-body").replaceChildren(body);
+  dialog.showModal();
+  body.focus({ preventScroll: true });
+  scrollWithin(body, body.querySelector("mark, [data-marked]"));
+}
+
+// A "Show in the article" button: the article with these evidence spans marked.
+export function showInArticleButton(article, spans, label = "Show in the article") {
+  return h("button", { type: "button", class: "secondary small", "data-show-article": "",
+    onclick: () => openArticle(highlighted(article.text, spans), article.title || "The article") }, label);
 }

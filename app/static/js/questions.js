@@ -62,7 +62,7 @@ function matching(item, saved, onAnswer) {
     return select;
   });
   return item.content.prompts.map((prompt, i) =>
-    h("div", { class: "card" }, h("label", { for: selects[i].id }, prompt.text), selects[i]));
+    h("div", { class: "card match" }, h("label", { for: selects[i].id }, prompt.text), selects[i]));
 }
 
 function ordering(item, saved, onAnswer) {
@@ -71,12 +71,13 @@ function ordering(item, saved, onAnswer) {
   const list = h("ol", { class: "ordering" });
   const draw = (focusId, direction) => {
     list.replaceChildren(...order.map((id, index) => h("li", {},
-      h("span", {}, byId[id].text, " "),
-      h("button", { type: "button", class: "secondary", "data-move": `${id}:up`, disabled: index === 0,
-        "aria-label": `Move up: ${byId[id].text}`, onclick: () => move(index, -1) }, "↑ Up"),
-      " ",
-      h("button", { type: "button", class: "secondary", "data-move": `${id}:down`, disabled: index === order.length - 1,
-        "aria-label": `Move down: ${byId[id].text}`, onclick: () => move(index, 1) }, "↓ Down"))));
+      h("span", {}, byId[id].text),
+      h("div", { class: "toolbar" },
+        h("button", { type: "button", class: "secondary small", "data-move": `${id}:up`, disabled: index === 0,
+          "aria-label": `Move up: ${byId[id].text}`, onclick: () => move(index, -1) }, "↑ Up"),
+        h("button", { type: "button", class: "secondary small", "data-move": `${id}:down`,
+          disabled: index === order.length - 1, "aria-label": `Move down: ${byId[id].text}`,
+          onclick: () => move(index, 1) }, "↓ Down")))));
     if (focusId) {
       const target = list.querySelector(`[data-move="${focusId}:${direction}"]`) ||
         list.querySelector(`[data-move^="${focusId}:"]:not([disabled])`);
@@ -198,7 +199,7 @@ export function describe(item, response, article = null) {
       if (Array.isArray(response.sentences)) return describeSentences(response.sentences, article);
       return article // an answer given before sentences: the passage itself
         ? `“${article.chars.slice(response.start, response.end).join("")}”`
-        : `characters ${response.start}–${response.end}`;
+        : "the passage you selected";
     default: return JSON.stringify(response); // a type this page cannot draw: the raw answer
   }
 }

@@ -22,12 +22,14 @@ const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 export class ItemSaver {
   constructor({ attemptId, itemId, number, status, check = false, held = false, onResult = () => {},
-    onLocked = () => {} }) {
+    onLocked = () => {}, onState = () => {} }) {
     this.url = `/api/attempts/${attemptId}/responses/${itemId}`;
     this.number = number; // the question's number on the page, for messages
     this.status = status;
     this.onResult = onResult;
     this.onLocked = onLocked; // the server holds a checked answer already (409 item-locked)
+    this.onState = onState; // every change of what the status says (the quiz's navigator follows it)
+    this.state = held ? "saved" : "none";
     this.check = check;
     this.locked = false;
     this.latest = undefined;
@@ -178,7 +180,16 @@ export class ItemSaver {
     return retryable(this.error) ? "no connection to the server" : this.error.message;
   }
 
+  // How the navigator shows this item: "answered", "unanswered" or "unsaved" (given, not saved).
+  get mark() {
+    if (["failed", "offline"].includes(this.state)) return "unsaved";
+    if (this.empty) return this.held && !this.check ? "answered" : "unanswered";
+    return this.held || this.version > 0 ? "answered" : "unanswered";
+  }
+
   show(state, wait) {
+    this.state = state;
+    this.onState(state);
     const status = this.status;
     status.className = "status";
     switch (state) {
