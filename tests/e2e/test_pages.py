@@ -151,7 +151,7 @@ def test_a_learner_takes_a_quiz_of_every_type_with_the_keyboard(
 
     page.get_by_role("link", name="Review my answers").click()
     page.get_by_role("heading", name="Review: Treaty quiz").wait_for()
-    assert page.locator("main p.score").inner_text() == "Score: 9 / 9 · 100 %"
+    expect(page.locator("main p.score")).to_have_text("Score: 9 / 9 · 100 %")
     marks = page.locator("mark")
     marks.first.wait_for()
     assert marks.count() >= 9

@@ -9,7 +9,15 @@ import re
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, ApiUser, assert_accessible, fits_a_phone, screenshot, sign_in
+from conftest import (
+    PASSWORD,
+    ApiUser,
+    assert_accessible,
+    fits_a_phone,
+    screenshot,
+    sign_in,
+    submit_answers,
+)
 from flask import Flask
 from test_pages import keyboard_answer
 
@@ -190,7 +198,7 @@ def test_a_teacher_turns_a_new_article_into_a_quiz_a_learner_takes(
     for item in items:
         keyboard_answer(learner_page, item, key[item["id"]])
     screenshot(learner_page, "learner-teacher-source-quiz")
-    learner_page.get_by_role("button", name="Submit my answers").click()
+    submit_answers(learner_page)
     learner_page.locator(
         "main p.score", has_text=f"Your score: {len(items)} / {len(items)}"
     ).wait_for()

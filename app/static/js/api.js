@@ -45,7 +45,7 @@ function plainWords(status, detail, fields, headers) {
   }
   if (status === 403 && detail && /csrf/i.test(detail)) return "This page is out of date. Reload it and try again.";
   if (status === 403) return detail && !/permission|forbidden/i.test(detail) ? detail : "You do not have access to this.";
-  if (status === 404) return "This could not be found. It may have been deleted, or the link is wrong.";
+  if (status === 404) return detail || "This could not be found. It may have been deleted, or the link is wrong.";
   if (status === 429) {
     const wait = Number(headers?.get?.("Retry-After"));
     const when = Number.isFinite(wait) && wait > 0

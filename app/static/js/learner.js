@@ -285,7 +285,8 @@ export async function attemptView(attemptId) {
     try {
       await post(`/api/attempts/${attempt.id}/submit`);
       finished = true;
-      if (here()) location.hash = `#/result/${attempt.id}`;
+      // At 0:00 the page stays, locked, and says what happened; otherwise on to the result.
+      if (here() && !timeUp) location.hash = `#/result/${attempt.id}`;
     } catch (error) {
       note.replaceChildren();
       if (!navigator.onLine) { queueSubmit(button); return; }
@@ -351,12 +352,16 @@ export async function attemptView(attemptId) {
       for (const control of document.querySelectorAll("#main fieldset.question :is(input, select, textarea, button)")) {
         control.disabled = true;
       }
-      bar.after(h("div", { class: "problem", role: "alert", "data-time-up": "" },
+      submitArea.replaceChildren();
+      bar.after(h("div", { class: "notice", role: "status", "data-time-up": "" },
         "Time is up. Your saved answers are being submitted."));
       announce("Time is up.");
       submitNow(null).then(() => {
         const banner = document.querySelector("[data-time-up]");
-        if (banner && finished) banner.textContent = "Time is up: your attempt was submitted.";
+        if (!banner || !finished) return;
+        banner.replaceChildren("Time is up: your attempt was submitted. ",
+          h("a", { href: `#/result/${attempt.id}` }, "See my result"));
+        announce("Time is up: your attempt was submitted.");
       });
     };
     tick();
@@ -470,7 +475,14 @@ export async function practiceView() {
     const result = h("div", { "aria-live": "polite" });
     const check = h("button", { "data-check": "" }, "Check my answer");
     const checkBar = h("div", { class: "toolbar" }, check, h("span", { class: "kbd-hint" }, "or press ", h("kbd", {}, "Enter")));
-    const card = h("form", { class: "card", "data-type": q.type, onsubmit: async (event) => {
+    // Enter checks from any answer control (a checkbox or a select does not submit a form).
+    const enter = (event) => {
+      if (event.key !== "Enter" || event.defaultPrevented || !checkBar.isConnected) return;
+      if (event.target.matches("textarea, button, a")) return;
+      event.preventDefault();
+      card.requestSubmit();
+    };
+    const card = h("form", { class: "card", "data-type": q.type, onkeydown: enter, onsubmit: async (event) => {
       event.preventDefault();
       if (!answer) { showError({ message: "Answer first, then check it." }, card); return; }
       const given = answer;

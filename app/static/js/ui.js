@@ -165,7 +165,7 @@ const decimal = (value, digits = 1) => Number(value).toLocaleString(locale(), { 
 
 // A share out of 100 (the API's percentages): "76 %"; "–" when there is none.
 export function formatPercent(value) {
-  return value === null || value === undefined || Number.isNaN(Number(value)) ? "–" : `${decimal(value, 0)} %`;
+  return value === null || value === undefined || Number.isNaN(Number(value)) ? "–" : `${decimal(value, 0)}\u00a0%`;
 }
 export const percent = formatPercent;
 
