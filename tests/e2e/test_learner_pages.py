@@ -297,3 +297,67 @@ def test_the_progress_page_fits_both_sizes(live_app: Flask, live_url: str, new_p
         expect(page.locator("main")).to_contain_text("100 %")
         expect(page.locator("main")).not_to_contain_text("0.6667")
         check_page(page, "progress", size)
+
+
+def test_api_problems_reach_people_in_plain_words_at_their_field(
+    live_url: str, new_page: Any
+) -> None:
+    """What the API says is translated: a throttle's wait in minutes, a dropped connection,
+    a field's message under that field (marked invalid) and never its API name."""
+    page = sized_page(new_page, "phone")
+    page.goto(live_url + "/")
+    login = page.locator("form", has=page.get_by_role("button", name="Sign in"))
+    problem = login.locator("[data-problem]")
+    throttled = {
+        "type": "https://sourcequiz.example/problems/too-many-requests",
+        "title": "Too Many Requests",
+        "status": 429,
+        "detail": "10 per 15 minute",
+    }
+    page.route(
+        "**/api/auth/login",
+        lambda route: route.fulfill(
+            status=429,
+            json=throttled,
+            headers={"Retry-After": "840", "Content-Type": "application/problem+json"},
+        ),
+    )
+    page.get_by_label("Email", exact=True).first.fill("someone@example.test")
+    page.get_by_label("Password", exact=True).fill("whatever-it-is")
+    page.get_by_role("button", name="Sign in").click()
+    expect(problem).to_have_text("Too many tries in a short time. Try again in 14 minutes.")
+    assert in_viewport(page, problem)
+    page.unroute("**/api/auth/login")
+
+    page.route("**/api/auth/login", lambda route: route.abort("connectionrefused"))
+    page.get_by_role("button", name="Sign in").click()
+    expect(problem).to_have_text(
+        "No connection to the server. Check your connection and try again."
+    )
+    page.unroute("**/api/auth/login")
+
+    register = page.locator("form", has=page.get_by_role("button", name="Create account"))
+    invalid = {
+        "title": "Unprocessable Content",
+        "status": 422,
+        "detail": "The request did not validate; see errors for each field.",
+        "errors": {"json": {"display_name": ["Shorter than minimum length 1."]}},
+    }
+    page.route(
+        "**/api/auth/register",
+        lambda route: route.fulfill(status=422, json=invalid),
+    )
+    register.get_by_label("Email").fill("new@example.test")
+    register.get_by_label("Name").fill("x")
+    register.get_by_label("Choose a password").fill("a-long-enough-password")
+    register.get_by_role("button", name="Create account").click()
+    name = register.get_by_label("Name")
+    expect(name).to_have_attribute("aria-invalid", "true")
+    note = register.locator("[data-field-error]")
+    expect(note).to_have_text("Shorter than minimum length 1.")
+    expect(name).to_have_accessible_description(re.compile("Shorter than minimum length 1."))
+    expect(register.locator("[data-problem]")).to_have_text("Please check what you entered.")
+    assert "display_name" not in register.inner_text()
+    assert in_viewport(page, note)
+    assert_accessible(page, "a field marked invalid")
+    screenshot(page, "learner-field-error-phone")

@@ -2,7 +2,7 @@
 // with their evidence marked in the article, publish its bank, and bring a new version.
 import { get, getAll, patch, post, put, upload } from "./api.js";
 import { typeLabel } from "./types.js";
-import { announce, field, h, page, plural, scrollWithin } from "./ui.js";
+import { announce, field, h, page, plural, scrollWithin, toast } from "./ui.js";
 
 // The kinds of fact, in the order the review shows them, with what their answer is.
 const KINDS = [
@@ -64,7 +64,7 @@ export async function sourcesView() {
         if (!meta.publisher) throw new Error("Say who published the article.");
         made = await post("/api/sources", { ...meta, text: text.value });
       }
-      announce(`${made.title} added; its facts are drafted for your review.`);
+      toast(`${made.title} added; its facts are drafted for your review.`);
       location.hash = `#/source/${made.id}`;
     } catch (error) { status.textContent = ""; inlineError(addProblem, error); }
   } },
@@ -248,7 +248,7 @@ export async function sourceView(sourceId) {
       ownForm.reset();
       ownForm.hidden = true;
       updateCounts();
-      announce("Your fact is added and accepted.");
+      toast("Your fact is added and accepted.");
     } catch (error) { inlineError(ownProblem, error); }
   } }, h("h3", {}, "A fact of your own from the selection"), field("Kind", ownKind), field("Statement", ownStatement),
   h("div", {}, answerLabel, ownAnswer), h("div", {}, detailLabel, ownDetail), ownProblem, h("p", {}, h("button", {}, "Add fact")));
@@ -289,7 +289,7 @@ export async function sourceView(sourceId) {
           `${plural(done.new_versions, "changed question")}, ${done.retired} retired.`),
         h("p", {}, "Its questions are in ", h("a", { href: "#/bank" }, "the bank"), "; ",
           h("a", { href: "#/quiz/new" }, "build a quiz"), " from them. Your learners can practise it.")));
-      announce("Bank published.");
+      toast("Bank published.");
     } catch (error) { inlineError(bankProblem, error); }
   } }, "Publish the bank");
   function showPreview(preview) {
@@ -311,7 +311,7 @@ export async function sourceView(sourceId) {
       inlineError(revisionProblem, null);
       try {
         const changed = await post(`/api/sources/${sourceId}/revisions`, { text: revision.value });
-        announce(`Version ${changed.source.revision} added: ${plural(changed.stale.length, "fact")} to check.`);
+        toast(`Version ${changed.source.revision} added: ${plural(changed.stale.length, "fact")} to check.`);
         location.hash = `#/source/${changed.source.id}`;
       } catch (error) { inlineError(revisionProblem, error); }
     } }, field("The article's new text", revision), revisionProblem, h("p", {}, h("button", {}, "Compare and add version"))));
