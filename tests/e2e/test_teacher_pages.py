@@ -162,7 +162,9 @@ def test_a_quiz_page_shows_previews_copies_unassigns_and_archives(
     questions = page.locator("[data-questions] li.quiz-question")
     expect(questions).to_have_count(len(TYPES))
     prompts = [teacher.get(f"/api/questions/{i}")["prompt"] for i in world["questions"]]
-    expect(questions.locator(".q-prompt")).to_have_text([f"Q{i + 1}: {p}" for i, p in enumerate(prompts)])
+    expect(questions.locator(".q-prompt")).to_have_text(
+        [f"Q{i + 1}: {p}" for i, p in enumerate(prompts)]
+    )
     # Attempted: points are said, not offered for editing, and the page says why.
     expect(questions.first.locator(".q-meta")).to_have_text("Choose one · 2 points")
     expect(page.get_by_label("Points for Q1")).to_have_count(0)
@@ -223,7 +225,9 @@ def test_a_quiz_page_shows_previews_copies_unassigns_and_archives(
     open_quiz(page, live_url, quiz["id"], "Treaty quiz")
     page.get_by_role("button", name="Unassign from History 10").click()
     page.get_by_role("button", name="Unassign from History 10").last.click()
-    expect(page.locator("[data-toast=ok]").last).to_have_text(re.compile("Unassigned from History 10"))
+    expect(page.locator("[data-toast=ok]").last).to_have_text(
+        re.compile("Unassigned from History 10")
+    )
     expect(page.locator("[data-classes]")).to_contain_text("Not assigned to any class yet.")
     assert teacher.get(f"/api/quizzes/{quiz['id']}")["assignments"] == []
     assert world["learner"].get("/api/me/assignments") == []
@@ -252,7 +256,9 @@ def test_a_points_change_refused_because_of_attempts_is_shown_by_the_questions(
     """The page loaded before a learner started: the edit is refused (409), in plain words,
     where the teacher clicked, on the screen; the points can no longer be edited."""
     teacher, learner = world["teacher"], world["learner"]
-    fresh = teacher.post("/api/quizzes", {"title": "Fresh quiz", "question_ids": world["questions"]})
+    fresh = teacher.post(
+        "/api/quizzes", {"title": "Fresh quiz", "question_ids": world["questions"]}
+    )
     teacher.post(f"/api/quizzes/{fresh['id']}/assignments", {"class_id": world["class"]["id"]})
     page = signed_in_page(new_page, live_url, world, size)
     open_quiz(page, live_url, fresh["id"], "Fresh quiz")

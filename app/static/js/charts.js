@@ -91,7 +91,7 @@ export function barChart({ title, labels, values, max = 100, unit = "", xLabel =
     new Chart(canvas, {
       type: "bar",
       data: { labels, datasets: [{ label: title, data: values, borderRadius: 3, maxBarThickness: 22,
-        minBarLength: 4, // a bar of 0 still shows, in its colour
+        minBarLength: highlight ? 4 : 0, // a highlighted bar of 0 still shows its colour
         backgroundColor: marked.map((m) => (m ? c.highlight : c.bar)) }] },
       options: {
         indexAxis: "y",
