@@ -212,9 +212,9 @@ export async function teacherHome() {
   const showArchived = h("button", { type: "button", class: "secondary", "aria-expanded": "false" }, "Show archived quizzes");
   const loadArchived = async () => {
     const archived = await getAll("/api/quizzes?archived=true");
-    archivedList.replaceChildren(archived.length
+    archivedList.replaceChildren(h("h3", {}, "Archived quizzes"), archived.length
       ? h("ul", { class: "list" }, archived.map((q) => quizCard(q, { archived: true, onUnarchive: teacherHome })))
-      : h("p", { class: "empty" }, "No archived quiz."));
+      : h("p", { class: "empty" }, "No archived quiz: archived quizzes are kept here, with their grades."));
   };
   showArchived.addEventListener("click", async () => {
     const open = showArchived.getAttribute("aria-expanded") === "true";
