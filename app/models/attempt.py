@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.domain.choices import ATTEMPT_STATES, in_check
 from app.models.base import Base
 from app.models.quiz import Points, Quiz
+from app.models.user import User
 
 
 class Attempt(Base):
@@ -57,6 +58,7 @@ class Attempt(Base):
     max_score: Mapped[float] = mapped_column(Points)
 
     quiz: Mapped[Quiz] = relationship(lazy="raise")
+    learner: Mapped[User] = relationship(lazy="raise")
     items: Mapped[list[AttemptItem]] = relationship(
         lazy="raise", order_by="AttemptItem.position", cascade="all, delete-orphan"
     )

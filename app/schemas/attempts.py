@@ -53,6 +53,7 @@ class AttemptSchema(ma.Schema):
     quiz_id = ma.fields.Integer()
     quiz_title = ma.fields.String()
     learner_id = ma.fields.Integer()
+    learner_name = ma.fields.String(metadata={"description": "The learner's display name"})
     number = ma.fields.Integer()
     state = ma.fields.String(metadata={"description": "in_progress or submitted"})
     started_at = ma.fields.AwareDateTime()

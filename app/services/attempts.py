@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, case, exists, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.domain.giveaways import conflicts
 from app.domain.question_types import (
@@ -102,6 +102,7 @@ class AttemptView:
     quiz_id: int
     quiz_title: str
     learner_id: int
+    learner_name: str
     number: int
     state: str
     started_at: datetime
@@ -340,7 +341,7 @@ def attempt_for(session: Session, viewer: User, attempt_id: int) -> Attempt:
     attempt = session.scalar(
         select(Attempt)
         .where(Attempt.id == attempt_id)
-        .options(selectinload(Attempt.quiz))
+        .options(selectinload(Attempt.quiz), joinedload(Attempt.learner))
         .execution_options(populate_existing=True)
     )
     if attempt is None or viewer.id not in (attempt.learner_id, attempt.quiz.owner_id):
@@ -501,6 +502,7 @@ def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime
         quiz_id=quiz.id,
         quiz_title=quiz.title,
         learner_id=attempt.learner_id,
+        learner_name=attempt.learner.display_name,
         number=attempt.number,
         state=attempt.state,
         started_at=attempt.started_at,

@@ -361,3 +361,20 @@ def test_api_problems_reach_people_in_plain_words_at_their_field(
     assert in_viewport(page, note)
     assert_accessible(page, "a field marked invalid")
     screenshot(page, "learner-field-error-phone")
+
+
+def test_a_time_in_a_problem_is_shown_in_the_learners_words(
+    live_app: Flask, live_url: str, new_page: Any
+) -> None:
+    """A review that opens when the quiz closes says when, as a date, not as ISO 8601."""
+    closes = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    room = Classroom(live_app, feedback="after_close", closes_at=closes.isoformat())
+    attempt = room.learner.post(f"/api/quizzes/{room.quiz['id']}/attempts")
+    room.learner.post(f"/api/attempts/{attempt['id']}/submit")
+    page = sized_page(new_page, "laptop")
+    sign_in(page, live_url, room.learner.email, PASSWORD)
+    page.goto(f"{live_url}/#/review/{attempt['id']}")
+    notice = page.locator("main .notice")
+    expect(notice).to_contain_text("opens when it closes")
+    assert not re.search(r"\d{4}-\d\d-\d\dT", notice.inner_text()), notice.inner_text()
+    expect(notice).to_contain_text(str(closes.year))

@@ -296,6 +296,10 @@ def test_a_grade_in_the_class_grid_opens_that_learners_review(
     link.click()
     page.wait_for_url(re.compile(rf"#/review/{world['attempt']}$"))
     page.locator("main section.card, main fieldset").first.wait_for()
+    # The teacher's review names the learner, not "you".
+    expect(page.locator("main .lead")).to_contain_text("ada's attempt 1, submitted")
+    expect(page.locator("main section.card").first).to_contain_text("ada's answer:")
+    expect(page.locator("main")).not_to_contain_text("Your answer")
     assert_fits(page, f"review at {size}")
     screenshot(page, f"teacher-review-{size}")
 

@@ -39,7 +39,16 @@ export class NetworkError extends Error {
   }
 }
 
-function plainWords(status, detail, fields, headers) {
+// A time the API writes as ISO 8601 ("2026-12-01T09:00:00+00:00"), in the reader's words.
+const ISO_TIME = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?/g;
+const localTimes = (text) => text.replace(ISO_TIME, (iso) => {
+  const time = new Date(iso);
+  return Number.isNaN(time.getTime()) ? iso
+    : new Intl.DateTimeFormat(navigator.language || undefined, { dateStyle: "medium", timeStyle: "short" }).format(time);
+});
+
+function plainWords(status, given, fields, headers) {
+  const detail = given ? localTimes(given) : given;
   if (status === 401) {
     return detail && !/token/i.test(detail) ? detail : "Your session has ended. Sign in again.";
   }
@@ -141,6 +150,14 @@ export async function getAll(path) {
   }
   // Never cut a list silently.
   throw new Error(`${url.pathname} has more than ${MAX_PAGES} pages; only part of it could be shown.`);
+}
+
+// One page of a paginated list: its items, and where it stands (X-Pagination: page,
+// total_pages, total, previous_page, next_page) — for lists shown a page at a time.
+export async function getPage(path) {
+  const { data, headers } = await send("GET", path);
+  const paging = parsePagination(headers.get("X-Pagination"));
+  return { items: data, paging: paging || { total: data.length, total_pages: 1, page: 1 } };
 }
 
 function parsePagination(text) {

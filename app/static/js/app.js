@@ -85,7 +85,7 @@ const teacherRoutes = [
   [/^#\/bank$/, () => teacher.bankView()],
   [/^#\/quiz\/new$/, () => teacher.quizBuilder()],
   [/^#\/quiz\/(\d+)$/, (id) => teacher.quizView(id)],
-  [/^#\/review\/(\d+)$/, (id) => learner.reviewView(id)],
+  [/^#\/review\/(\d+)$/, (id) => learner.reviewView(id, { asTeacher: true })],
 ];
 
 // Only hashes that start with "#/" are pages; no hash is the home page. Any other hash

@@ -392,7 +392,8 @@ export async function resultView(attemptId) {
   announce(score.textContent);
 }
 
-export async function reviewView(attemptId) {
+// A teacher reads a learner's attempt with the same page, named as that learner's.
+export async function reviewView(attemptId, { asTeacher = false } = {}) {
   let review;
   try { review = await get(`/api/attempts/${attemptId}/review`); } catch (error) {
     if (error instanceof ApiError && error.status === 409) {
@@ -403,18 +404,19 @@ export async function reviewView(attemptId) {
   }
   const sources = await articlesFor(review.items);
   const right = review.items.filter((item) => item.result?.correct).length;
+  const whose = asTeacher ? `${review.learner_name}'s answer` : "Your answer";
   page({ title: `Review: ${review.quiz_title}`,
-    lead: review.learner_name ? `${review.learner_name}'s answers` : null },
+    lead: asTeacher ? `${review.learner_name}'s attempt ${review.number}, submitted ${timeAgo(review.submitted_at)}` : null },
   h("div", { class: "card" },
     h("p", { class: "score" }, "Score: ", h("span", { class: "score-big" }, formatScore(review.score, review.max_score))),
     h("p", { class: "muted" }, `${right} of ${plural(review.items.length, "question")} right.`),
-    review.answers_revealed === false
+    review.answers_revealed === false && !asTeacher
       ? h("p", { "data-reveal-note": "" }, `Your answers and whether they were right. ${revealWhen(review.reveal_answers)}`)
       : null),
   review.items.map((item, index) => h("section", { class: "card", "data-item": item.id },
     h("h2", {}, `Question ${index + 1} · ${typeLabel(item.type)}`),
     h("p", { class: "prompt" }, item.prompt),
-    h("p", {}, h("strong", {}, "Your answer: "), describe(item, item.response, sources.of(item))),
+    h("p", {}, h("strong", {}, `${whose}: `), describe(item, item.response, sources.of(item))),
     resultBlock(item.result, item, sources.of(item), null, item.response, Boolean(item.response)))));
 }
 
@@ -533,7 +535,8 @@ export async function progressView() {
   page({ title: "My progress", lead: `Streak: ${plural(progress.streak_days, "day")} in a row.` },
     progress.tags.length
       ? h("div", { class: "card" }, barChart({ title: "Mastery per tag", labels: progress.tags.map((t) => t.tag),
-        values: progress.tags.map((t) => Math.round(100 * t.mastery.mastery)), unit: " %" }))
+        values: progress.tags.map((t) => Math.round(100 * t.mastery.mastery)), unit: " %",
+        xLabel: "Mastery (%)", yLabel: "Tag" }))
       : h("p", { class: "empty" }, "Answer some questions to see your mastery."),
     h("h2", {}, "Quizzes"),
     progress.quizzes.length

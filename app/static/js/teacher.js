@@ -3,7 +3,7 @@
 // quiz's own page (its questions, settings, classes and results; edit, copy, unassign,
 // archive) and the figures. Every action says what it did (a toast) or what went wrong, next
 // to where it happened.
-import { ApiError, NetworkError, api, get, getAll, patch, post } from "./api.js";
+import { api, get, getAll, getPage, patch, post } from "./api.js";
 import { barChart } from "./charts.js";
 import { choices, labelOf } from "./enums.js";
 import { articleOf } from "./evidence.js";
@@ -72,25 +72,6 @@ export function keyInWords(question, article = null) {
     default:
       return describe(question, key, article);
   }
-}
-
-// --- requests of one page of a list --------------------------------------------------------
-
-// One page of a paginated list: its items and the X-Pagination header ({total, total_pages,
-// page, previous_page, next_page}). api.js reads whole lists (getAll); the bank shows one page.
-async function getPage(path) {
-  let response;
-  try {
-    response = await fetch(path, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-  } catch {
-    throw new NetworkError();
-  }
-  const type = response.headers.get("Content-Type") || "";
-  const data = type.includes("json") ? await response.json() : await response.text();
-  if (!response.ok) throw new ApiError(response.status, data, response.headers);
-  let paging = null;
-  try { paging = JSON.parse(response.headers.get("X-Pagination")); } catch { paging = null; }
-  return { items: data, paging: paging || { total: data.length, total_pages: 1, page: 1 } };
 }
 
 // --- asking before what cannot be undone in a click ------------------------------------------
