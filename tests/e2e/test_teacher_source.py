@@ -87,6 +87,7 @@ def test_a_teacher_turns_a_new_article_into_a_quiz_a_learner_takes(
     page.get_by_label("Paste the article's text").fill(ARTICLE)
     assert_accessible(page, "add a source")
     screenshot(page, "teacher-sources")
+    fits_a_phone(page, "teacher-sources-phone")
     page.get_by_role("button", name="Add and draft facts").click()
     page.get_by_role("heading", name="Andean water treaty").wait_for()
 
