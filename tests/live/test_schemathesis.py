@@ -74,7 +74,8 @@ RUNS: dict[str, RoleRun] = {}
 #   - saving a response and answering in practice: the response's shape depends on the type of
 #     the item, which only the server knows;
 #   - a teacher's facts: a fact's fields are checked by the schema of its kind, its passage
-#     must lie inside the text, and a review must change something.
+#     must lie inside the text, and a review must change something;
+#   - publishing a source's bank: its accepted facts must make at least one question.
 # Everywhere else, and for every other check on these operations, nothing is relaxed.
 SEMANTIC_422 = [
     "POST /api/auth/register",
@@ -88,6 +89,7 @@ SEMANTIC_422 = [
     "POST /api/practice/{question_id}/answer",
     "POST /api/sources/{source_id}/facts",
     "PATCH /api/sources/{source_id}/facts/{fact_id}",
+    "PUT /api/sources/{source_id}/bank",
 ]
 # The routes that take an article (a paste, an upload, a new version): what the text or file
 # holds decides (an image named .png is refused with 415, a short text with 422, a text past
