@@ -110,7 +110,9 @@ def test_a_learner_takes_a_quiz_with_the_bar_the_navigator_and_the_summary(
     card = page.locator("[data-assignment]")
     expect(card).to_contain_text("Treaty basics")
     expect(card).to_contain_text("History 9 · due in 2 days")
-    expect(card.locator(".badge")).to_have_text("To do")
+    expect(card.locator(".badge.info")).to_have_text("To do")
+    # The clock starts at Start: the card says how long the quiz gives before it is pressed.
+    expect(card.locator("[data-time-limit]")).to_have_text("⏱ 30 minutes")
     check_page(page, "assignments", size)
     card.get_by_role("button", name="Start").click()
 
@@ -187,9 +189,11 @@ def test_at_zero_the_page_locks_and_says_the_attempt_was_submitted(
         first,
         room.keys(attempt["id"])[first["id"]],
     )
+    page.mouse.wheel(0, 5000)  # far down the page when the time runs out
     banner = page.locator("[data-time-up]")
     done = "Time is up: your attempt was submitted. See my result"
     expect(banner).to_have_text(done, timeout=15000)
+    assert in_viewport(page, banner), "the time-up message is out of sight"
     expect(page.locator("fieldset.question :is(input, select, textarea):enabled")).to_have_count(0)
     assert room.learner.get(f"/api/attempts/{attempt['id']}")["state"] == "submitted"
     banner.get_by_role("link", name="See my result").click()

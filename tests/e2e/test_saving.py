@@ -216,3 +216,53 @@ def test_offline_the_page_says_so_and_submits_when_the_connection_is_back(
     page.context.set_offline(False)
     quiz.expect_full_marks()
     expect(banner).to_be_hidden()
+
+
+def test_an_answer_given_offline_survives_the_page_closing_and_is_sent_when_back(
+    live_app: Flask, live_url: str, new_page: Any
+) -> None:
+    page = new_page()
+    quiz = Quiz(live_app, live_url, page)
+    context = page.context
+    context.set_offline(True)
+    # The banner keeps the foot of the screen: the quiz's sticky bar stays in view above.
+    banner, bar = page.locator("#offline"), page.locator("[data-quiz-bar]")
+    expect(banner).to_be_visible()
+    low, high = banner.bounding_box(), bar.bounding_box()
+    assert high["y"] + high["height"] <= low["y"], "the offline banner covers the quiz bar"
+    quiz.type_answer(1)
+    expect(quiz.card(1).locator(".status")).to_contain_text("no connection")
+    page.close()  # closed while offline: the answer was never saved
+    context.set_offline(False)
+    item = quiz.items[1]["id"]
+    assert quiz.learner.get(f"/api/attempts/{quiz.attempt['id']}")["items"][1]["response"] is None
+
+    again = context.new_page()
+    again.goto(f"{live_url}/#/attempt/{quiz.attempt['id']}")
+    card = again.locator(f'fieldset[data-item="{item}"]')
+    expect(card.locator("input")).to_have_value(quiz.right[item]["text"])
+    expect(card.locator(".status")).to_have_text("Saved ✓")
+    saved = quiz.learner.get(f"/api/attempts/{quiz.attempt['id']}")["items"][1]["response"]
+    assert saved == quiz.right[item]
+    # Once saved, nothing is kept on the device for it.
+    assert again.evaluate("localStorage.getItem('sourcequiz:unsaved')") == "{}"
+
+
+def test_a_blank_left_empty_is_named_in_the_summary(
+    live_app: Flask, live_url: str, new_page: Any
+) -> None:
+    page = new_page()
+    quiz = Quiz(live_app, live_url, page)
+    quiz.type_answer(0)
+    quiz.type_answer(1)
+    cloze = next(i for i, item in enumerate(quiz.items) if item["type"] == "cloze")
+    quiz.card(cloze).get_by_label("Blank 1").fill(quiz.right[quiz.items[cloze]["id"]]["blanks"][0])
+    expect(quiz.card(cloze).locator(".status")).to_have_text("Saved ✓")
+    number = cloze + 1
+    link = page.get_by_role("link", name=f"Question {number}: partly answered")
+    expect(link).to_have_class("partial")
+    quiz.summary.click()
+    expect(page.locator("[data-partly]")).to_have_text(
+        f"Partly answered (something left blank): question {number}."
+    )
+    expect(page.locator("[data-submit]")).not_to_contain_text("Every question is answered.")

@@ -3,10 +3,11 @@ import { ApiError, get, getAll, post, serverNow } from "./api.js";
 import { barChart } from "./charts.js";
 import { articleOf, markedArticle, openArticle, proofQuote, sentencesOfSpan, showInArticleButton } from "./evidence.js";
 import { asksForPassage, describe, renderInputs } from "./questions.js";
-import { ItemSaver, track } from "./saving.js";
+import { ItemSaver, forgetAttempt, keptAnswer, track } from "./saving.js";
 import { typeLabel } from "./types.js";
 import {
-  act, announce, clearError, field, formatPercent, formatScore, h, page, plural, showError, table, timeAgo, timeEl, toast,
+  act, announce, clearError, field, formatPercent, formatScore, h, page, plural, redraw, showError, table, timeAgo, timeEl,
+  toast,
 } from "./ui.js";
 
 // Sources as articles (their text and sentences), each loaded once.
@@ -49,7 +50,7 @@ export async function assignmentsView() {
     if (!joined) return;
     toast(`You joined ${joined.name}.`);
     announce(`You joined ${joined.name}.`);
-    await assignmentsView();
+    redraw();
   } }, h("h2", {}, "Join a class"), field("Class code from your teacher", code, { name: "join_code" }),
   h("div", { class: "toolbar" }, h("button", {}, "Join")));
 
@@ -71,9 +72,13 @@ export async function assignmentsView() {
     const [word, kind] = STATUS[a.status] ?? [a.status.replace("_", " "), "neutral"];
     const due = a.due_at ? [" · due ", timeEl(a.due_at)] : [];
     const left = a.attempts_left === null || a.attempts_left === undefined ? null
-      : ` · ${plural(a.attempts_left, "attempt")} left`;
+      : a.in_progress_attempt_id && a.attempts_left === 0 ? " · your last attempt"
+        : ` · ${plural(a.attempts_left, "attempt")} left`;
+    // The clock starts at Start: say so before it is pressed.
+    const limit = a.quiz.time_limit_s ? h("span", { class: "badge neutral", "data-time-limit": "" },
+      `⏱ ${timeLimitWords(a.quiz.time_limit_s)}`) : null;
     return h("li", { class: "card item-card", "data-assignment": String(a.quiz.id) },
-      h("div", {}, h("h2", {}, a.quiz.title, " ", h("span", { class: `badge ${kind}` }, word)),
+      h("div", {}, h("h2", {}, a.quiz.title, " ", h("span", { class: `badge ${kind}` }, word), " ", limit),
         h("p", { class: "meta" }, a.class_name, ...due, left,
           a.grade === null || a.grade === undefined ? "" : ` · grade ${formatPercent(a.grade)}`)),
       h("div", { class: "toolbar" }, actions(a)));
@@ -85,6 +90,14 @@ export async function assignmentsView() {
         h("p", {}, "Join a class with the code your teacher gave you, or ",
           h("a", { href: "#/practice" }, "practise the facts of an article"), " meanwhile.")),
     join);
+}
+
+// "20 minutes", "1 hour 30 minutes", "45 seconds".
+export function timeLimitWords(seconds) {
+  if (seconds < 60) return plural(seconds, "second");
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.round((seconds % 3600) / 60);
+  return [hours ? plural(hours, "hour") : "", minutes ? plural(minutes, "minute") : ""].filter(Boolean).join(" ");
 }
 
 async function start(quizId, button) {
@@ -160,6 +173,7 @@ export async function attemptView(attemptId) {
   const savers = [];
   const cards = [];
   const total = attempt.items.length;
+  let summaryOpen = false; // the summary before submitting is on screen (it follows the answers)
 
   // The sticky bar: time left, how many are answered, and a link to each question.
   const timer = h("p", { class: "timer", role: "timer", "aria-live": "off" });
@@ -173,10 +187,12 @@ export async function attemptView(attemptId) {
     const now = marks();
     const answered = now.filter((m) => m !== "unanswered").length;
     progress.textContent = `${answered} of ${total} answered`;
+    const words = { unsaved: "not saved", partial: "partly answered" };
     now.forEach((mark, i) => {
       links[i].className = mark === "unanswered" ? "" : mark;
-      links[i].setAttribute("aria-label", `Question ${i + 1}: ${mark === "unsaved" ? "not saved" : mark}`);
+      links[i].setAttribute("aria-label", `Question ${i + 1}: ${words[mark] ?? mark}`);
     });
+    if (summaryOpen) summary({ focus: false }); // what it says follows the answers
   };
 
   // Its controls are disabled one by one, not by disabling the fieldset: what the result
@@ -224,7 +240,11 @@ export async function attemptView(attemptId) {
       onState: () => { card.classList.toggle("unsaved", saver.mark === "unsaved"); refresh(); } });
     saver.locked = locked;
     savers[index] = saver;
-    const body = renderInputs(item, item.response, (response, how) => saver.answer(response, how), sources.of(item));
+    // An answer given here before and never saved (the page closed offline): shown, and sent.
+    const kept = !checking && !locked ? keptAnswer(attempt.id, item.id) : undefined;
+    const body = renderInputs(item, kept ?? item.response, (response, how) => saver.answer(response, how),
+      sources.of(item));
+    if (kept !== undefined) restored.push([saver, kept]);
     const check = checking && !locked
       ? h("div", { class: "row check", "data-check": "" },
         h("button", { type: "button", class: "secondary", onclick: async () => {
@@ -240,8 +260,11 @@ export async function attemptView(attemptId) {
     return card;
   }
 
+  const restored = [];
   attempt.items.forEach((item, index) => { cards[index] = buildCard(item, index); });
   track(savers);
+  for (const [saver, kept] of restored) saver.answer(kept);
+  if (restored.length) toast(`${plural(restored.length, "answer")} given offline restored and being saved.`, { kind: "info" });
   refresh();
 
   const note = h("div", { "data-submit-note": "", "aria-live": "polite" });
@@ -285,6 +308,8 @@ export async function attemptView(attemptId) {
     try {
       await post(`/api/attempts/${attempt.id}/submit`);
       finished = true;
+      summaryOpen = false;
+      forgetAttempt(attempt.id);
       // At 0:00 the page stays, locked, and says what happened; otherwise on to the result.
       if (here() && !timeUp) location.hash = `#/result/${attempt.id}`;
     } catch (error) {
@@ -298,8 +323,9 @@ export async function attemptView(attemptId) {
   let queued = false;
   function queueSubmit(button) {
     note.className = "notice";
-    note.replaceChildren("You are offline. Your answers are kept here and the quiz is submitted as soon as the ",
-      "connection is back. Keep this page open.");
+    note.replaceChildren("You are offline. Your answers are kept on this device, and the quiz is submitted as soon ",
+      "as the connection is back.");
+    note.scrollIntoView({ block: "nearest" });
     announce("Offline: the quiz will be submitted when the connection is back.");
     if (button) button.disabled = false;
     if (queued) return;
@@ -308,9 +334,12 @@ export async function attemptView(attemptId) {
   }
 
   // Before submitting: what is answered, what is not (with links), what is not saved.
-  function summary() {
+  function summary({ focus = true } = {}) {
+    if (submitArea.querySelector("[data-confirm-submit]")?.disabled) return; // on its way
+    summaryOpen = true;
     const now = marks();
     const unanswered = now.flatMap((m, i) => (m === "unanswered" ? [i + 1] : []));
+    const partly = now.flatMap((m, i) => (m === "partial" ? [i + 1] : []));
     const unsavedOnes = now.flatMap((m, i) => (m === "unsaved" ? [i + 1] : []));
     const go = (n) => h("a", { href: `#question-${n}` }, `question ${n}`);
     const list = (numbers) => numbers.flatMap((n, i) => [i ? ", " : "", go(n)]);
@@ -322,13 +351,19 @@ export async function attemptView(attemptId) {
       unanswered.length
         ? h("p", { class: "bad", "data-unanswered": "" }, `${plural(unanswered.length, "question")} unanswered: `,
           ...list(unanswered), ".")
-        : h("p", { class: "ok" }, "Every question is answered."),
+        : partly.length ? null : h("p", { class: "ok" }, "Every question is answered."),
+      partly.length ? h("p", { class: "bad", "data-partly": "" }, "Partly answered (something left blank): ",
+        ...list(partly), ".") : null,
       unsavedOnes.length ? h("p", { class: "bad" }, "Not saved yet: ", ...list(unsavedOnes), ".") : null,
       h("p", { class: "muted" }, "Once submitted, your answers cannot change."),
       h("div", { class: "toolbar" }, confirm,
-        h("button", { type: "button", class: "secondary", onclick: () => { submitArea.replaceChildren(start); start.querySelector("button").focus(); } },
-          "Keep answering")),
+        h("button", { type: "button", class: "secondary", onclick: () => {
+          summaryOpen = false;
+          submitArea.replaceChildren(start);
+          start.querySelector("button").focus();
+        } }, "Keep answering")),
       note].filter(Boolean));
+    if (!focus) return;
     confirm.focus();
     submitArea.scrollIntoView({ block: "nearest" });
   }
@@ -339,6 +374,7 @@ export async function attemptView(attemptId) {
 
   // At 0:00 the page stops taking answers: what is saved is submitted and graded.
   let timeUp = false;
+  let warned = false;
   if (attempt.deadline) {
     const deadline = new Date(attempt.deadline);
     const tick = () => {
@@ -346,14 +382,20 @@ export async function attemptView(attemptId) {
       const left = Math.max(0, Math.round((deadline - serverNow()) / 1000));
       timer.textContent = `Time left ${clock(left)}`;
       timer.classList.toggle("low", left <= 60);
-      if (left === 60) announce("One minute left.");
+      if (left <= 60 && left > 0 && !warned) {
+        warned = true;
+        toast("One minute left.", { kind: "info" });
+        announce("One minute left.");
+      }
       if (left > 0) { setTimeout(tick, 1000); return; }
       timeUp = true;
       for (const control of document.querySelectorAll("#main fieldset.question :is(input, select, textarea, button)")) {
         control.disabled = true;
       }
       submitArea.replaceChildren();
-      bar.after(h("div", { class: "notice", role: "status", "data-time-up": "" },
+      summaryOpen = false;
+      // In the sticky bar, so it shows wherever the learner has scrolled to.
+      bar.append(h("div", { class: "time-up", role: "alert", "data-time-up": "" },
         "Time is up. Your saved answers are being submitted."));
       announce("Time is up.");
       submitNow(null).then(() => {

@@ -43,7 +43,7 @@ function numeric(item, saved, onAnswer) {
 }
 
 function shortText(saved, onAnswer) {
-  const input = h("input", { type: "text", value: saved?.text ?? "", autocomplete: "off", maxlength: "2000" });
+  const input = h("input", { type: "text", class: "wide", value: saved?.text ?? "", autocomplete: "off", maxlength: "2000" });
   input.addEventListener("input", () => onAnswer({ text: input.value }, TYPING));
   input.id = uid();
   return [h("label", { for: input.id }, "Your answer"), input];
@@ -57,7 +57,8 @@ function matching(item, saved, onAnswer) {
     select.addEventListener("change", () => {
       const pairs = {};
       for (const s of selects) if (s.value) pairs[s.dataset.prompt] = s.value;
-      onAnswer({ pairs });
+      // Some prompts still unmatched: saved, but the quiz says the item is partly answered.
+      onAnswer({ pairs }, { partial: Object.keys(pairs).length < selects.length });
     });
     return select;
   });
@@ -105,7 +106,8 @@ function cloze(item, saved, onAnswer) {
     if (i < item.content.segments.length - 1) {
       const input = h("input", { type: "text", "aria-label": `Blank ${i + 1}`, value: saved?.blanks?.[i] ?? "",
         autocomplete: "off" });
-      input.addEventListener("input", () => onAnswer({ blanks: inputs.map((x) => x.value) }, TYPING));
+      input.addEventListener("input", () => onAnswer({ blanks: inputs.map((x) => x.value) },
+        { typing: true, partial: inputs.some((x) => !x.value.trim()) }));
       inputs.push(input);
       parts.push(input);
     }

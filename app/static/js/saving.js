@@ -43,6 +43,7 @@ export class ItemSaver {
     this.error = null; // why the newest answer is not saved, if it is not
     this.empty = false; // the learner took their answer back: nothing to send
     this.held = held; // the server holds an answer to this item
+    this.partial = false; // the answer given leaves something blank (a blank, a pair)
   }
 
   get dirty() { return !this.empty && this.savedVersion < this.version; }
@@ -50,14 +51,16 @@ export class ItemSaver {
   // A new answer: sent now, or after a pause in typing (or, to be checked, kept until then).
   // An `initial` one is what the item shows before the learner touches it (an ordering's
   // shuffled order): nothing to save, but it can be checked as it is.
-  answer(response, { typing = false, initial = false, empty = false } = {}) {
+  answer(response, { typing = false, initial = false, empty = false, partial = false } = {}) {
     if (this.locked) return;
     if (initial) { if (this.version === 0) this.latest = response; return; }
+    this.partial = partial;
     this.latest = empty ? undefined : response;
     this.version += 1;
     this.error = null;
     this.tries = 0;
     this.empty = empty;
+    if (!this.check) keep(this, empty ? undefined : response);
     if (empty) {
       this.clearTimers();
       if (!this.inflight) this.show(this.held && !this.check ? "withdrawn" : "none");
@@ -105,6 +108,7 @@ export class ItemSaver {
     try {
       const saved = await put(this.url, { response }, { keepalive });
       this.savedVersion = Math.max(this.savedVersion, version);
+      if (!this.dirty) keep(this, undefined); // the server has the newest: nothing to keep here
       this.held = true;
       if (this.check) { // its first answer is final: any given since cannot be saved
         this.locked = true;
@@ -180,10 +184,12 @@ export class ItemSaver {
     return retryable(this.error) ? "no connection to the server" : this.error.message;
   }
 
-  // How the navigator shows this item: "answered", "unanswered" or "unsaved" (given, not saved).
+  // How the navigator shows this item: "answered", "partial" (something left blank),
+  // "unanswered" or "unsaved" (given, not saved).
   get mark() {
     if (["failed", "offline"].includes(this.state)) return "unsaved";
     if (this.empty) return this.held && !this.check ? "answered" : "unanswered";
+    if (this.version > 0 && this.partial) return "partial";
     return this.held || this.version > 0 ? "answered" : "unanswered";
   }
 
@@ -218,6 +224,35 @@ export class ItemSaver {
       default: status.textContent = "";
     }
   }
+}
+
+// Answers given and not yet saved are kept in the browser (localStorage) until the server
+// acknowledges them, so an answer typed offline survives the page being closed: the quiz,
+// opened again, shows it and sends it. Keyed by the item's URL; an answer checked under
+// immediate feedback is never kept (it is sent only when the learner asks).
+const KEPT = "sourcequiz:unsaved";
+function keptAnswers() {
+  try { return JSON.parse(localStorage.getItem(KEPT) || "{}"); } catch { return {}; }
+}
+function keep(saver, response) {
+  try {
+    const all = keptAnswers();
+    if (response === undefined) delete all[saver.url]; else all[saver.url] = response;
+    localStorage.setItem(KEPT, JSON.stringify(all));
+  } catch { /* storage full or refused: the answer is still in the page */ }
+}
+// The answer kept for this attempt's item, if one was given and not saved.
+export function keptAnswer(attemptId, itemId) {
+  return keptAnswers()[`/api/attempts/${attemptId}/responses/${itemId}`];
+}
+
+// A submitted attempt takes no more answers: nothing of it is worth keeping.
+export function forgetAttempt(attemptId) {
+  try {
+    const all = keptAnswers();
+    for (const url of Object.keys(all)) if (url.startsWith(`/api/attempts/${attemptId}/`)) delete all[url];
+    localStorage.setItem(KEPT, JSON.stringify(all));
+  } catch { /* nothing kept */ }
 }
 
 // The savers of the quiz on screen: whatever is pending goes out when the learner leaves it.

@@ -113,9 +113,18 @@ export async function act(button, near, action, done) {
     showError(error, near);
     return undefined;
   } finally {
-    if (button?.isConnected) button.disabled = false;
+    if (button?.isConnected) {
+      button.disabled = false;
+      // A disabled button loses the focus: give it back, or to the field the problem names.
+      if (document.activeElement === document.body || !document.activeElement) {
+        (near?.querySelector("[aria-invalid=true]") ?? button).focus();
+      }
+    }
   }
 }
+
+// Draw the page shown again, through the router (so a page asked for meanwhile wins).
+export function redraw() { window.dispatchEvent(new HashChangeEvent("hashchange")); }
 
 // The page's title bar: the heading, a line under it, and actions at its right.
 export function page(title, ...content) {
@@ -127,6 +136,7 @@ export function page(title, ...content) {
     .map((c) => (c instanceof Node ? c : document.createTextNode(String(c)))));
   document.title = `${text} · Sourcequiz`;
   clearToasts("error"); // a problem of the page left behind is stale here
+  for (const dialog of document.querySelectorAll("dialog[open]")) dialog.close(); // Back closes it too
   main.focus({ preventScroll: true });
   window.scrollTo(0, 0);
   return main;
