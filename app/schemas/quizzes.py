@@ -32,7 +32,10 @@ class QuizSettingsSchema(ma.Schema):
     points = ma.fields.Dict(
         keys=Text(max_length=12),
         values=ma.fields.Float(validate=Positive),
-        metadata={"description": "Points per question id (default 1)"},
+        metadata={
+            "description": "Points per question id (default 1; on a change, a question kept "
+            "keeps its points unless new ones are sent)"
+        },
     )
     draw = ma.fields.List(ma.fields.Nested(DrawRuleSchema), validate=validate.Length(max=20))
     time_limit_s = BoundedInteger(allow_none=True, minimum=1, maximum=604800)

@@ -99,14 +99,17 @@ def _check_content(
             )
 
 
-def _apply_content(quiz: Quiz, data: dict[str, Any]) -> None:
+def _apply_content(session: Session, quiz: Quiz, data: dict[str, Any]) -> None:
     if "question_ids" in data or "points" in data:
         ids = data.get("question_ids", [q.question_id for q in quiz.questions])
-        # Points sent alone change those questions' points and keep the others'.
-        kept = (
-            {} if "question_ids" in data else {str(q.question_id): q.points for q in quiz.questions}
-        )
+        # A question kept keeps its points unless new ones are sent for it.
+        kept = {str(q.question_id): q.points for q in quiz.questions}
         points = {**kept, **(data.get("points") or {})}
+        # The old rows go first: a question moved up a place would otherwise meet its own old
+        # row under the (quiz, question) unique constraint.
+        if quiz.questions:
+            quiz.questions = []
+            session.flush()
         quiz.questions = [
             QuizQuestion(position=i, question_id=qid, points=points.get(str(qid), 1.0))
             for i, qid in enumerate(ids)
@@ -174,7 +177,7 @@ def create_quiz(session: Session, teacher: User, data: dict[str, Any]) -> Quiz:
     quiz = Quiz(owner_id=teacher.id, title=data["title"], questions=[], draw_rules=[])
     for name in SETTINGS:
         setattr(quiz, name, data.get(name, DEFAULT_SETTINGS[name]))
-    _apply_content(quiz, {"draw": [], **data})
+    _apply_content(session, quiz, {"draw": [], **data})
     session.add(quiz)
     session.flush()
     return owned_quiz(session, teacher, quiz.id)
@@ -211,7 +214,7 @@ def update_quiz(session: Session, teacher: User, quiz_id: int, data: dict[str, A
         quiz.title = data["title"]
     for name in SETTINGS:
         setattr(quiz, name, merged[name])
-    _apply_content(quiz, data)
+    _apply_content(session, quiz, data)
     session.flush()
     return owned_quiz(session, teacher, quiz.id)
 

@@ -356,3 +356,22 @@ def test_the_grid_names_the_attempt_each_grade_comes_from(
     assert rows["idle"]["attempts"] == {str(quiz_id): None}
     review = teacher.get(f"/api/attempts/{taken[graded]}/review")
     assert review.status_code == 200 and review.get_json()["id"] == taken[graded]
+
+
+def test_a_question_taken_out_of_the_middle_leaves_the_others_in_order(
+    teacher: Any, loaded_bank: Any
+) -> None:
+    """Found by a teacher in the browser: removing any question but the last gave 409 (the
+    positions moved up one by one, and a question met its own old row)."""
+    ids = bank_ids(teacher, 4)
+    quiz = teacher.post(
+        "/api/quizzes",
+        json={"title": "Four", "question_ids": ids, "points": {str(ids[3]): 3}},
+    ).get_json()
+    for kept in (ids[1:], [ids[3], ids[1]]):
+        changed = teacher.patch(f"/api/quizzes/{quiz['id']}", json={"question_ids": kept})
+        assert changed.status_code == 200, changed.get_json()
+        assert [q["question_id"] for q in changed.get_json()["questions"]] == kept
+    # Points of the questions kept stay theirs when the list alone changes.
+    points = {q["question_id"]: q["points"] for q in changed.get_json()["questions"]}
+    assert points == {ids[3]: 3, ids[1]: 1}
