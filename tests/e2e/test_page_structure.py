@@ -310,6 +310,7 @@ def test_every_table_has_a_caption_and_scoped_headers(
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_text("No question matches these filters.")).to_be_visible()
     expect(page.locator("[data-bank-question]")).to_have_count(0)
+    assert "null" not in page.locator("main").inner_text()  # an absent part is not "null"
 
     learner_page = new_page()
     sign_in(learner_page, live_url, learner.email, PASSWORD)

@@ -376,8 +376,16 @@ def test_the_bank_pages_keeps_picks_across_filters_and_builds_a_quiz_from_them(
     tray.get_by_role("button", name="Create quiz with these 3").click()
     page.get_by_role("heading", name="Build a quiz").wait_for()
     expect(page.locator("[data-tray] [data-picked-question]")).to_have_count(3)
+    # Come with picks, the quiz's form is first; the tray's button leads to its title.
+    form = page.locator("[data-quiz-form]")
+    expect(form).to_contain_text("3 picked questions, asked in every attempt.")
+    page.locator("[data-tray]").get_by_role("button", name="Create quiz with these 3").click()
+    expect(page.get_by_label("Title")).to_be_focused()
+    assert_in_viewport(page, page.get_by_label("Title"))
+    expect(form.locator("[data-problem]")).to_have_count(0)
     page.get_by_label("Title").fill("Picked three")
     page.get_by_label("Assign to class").select_option(label="History 10")
+    page.get_by_label("Due (optional)").fill("2031-05-04T09:30")
     check_page(page, "builder", size)
     page.get_by_role("button", name="Create and assign").click()
     expect(page.locator("[data-toast=ok]").last).to_contain_text(
@@ -393,6 +401,10 @@ def test_the_bank_pages_keeps_picks_across_filters_and_builds_a_quiz_from_them(
     made = teacher.get(f"/api/quizzes/{int(page.url.rsplit('/', 1)[1])}")
     assert [q["question_id"] for q in made["questions"]] == chosen[:3]
     assert [a["class_name"] for a in made["assignments"]] == ["History 10"]
+    assert made["assignments"][0]["due_at"].startswith("2031-05-04")
+    # The address is the quiz's: a reload shows it, not an empty builder.
+    page.reload()
+    page.get_by_role("heading", name="Picked three", exact=True).wait_for()
 
 
 def test_a_builder_error_is_shown_in_the_form_on_the_screen(

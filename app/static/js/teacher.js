@@ -9,8 +9,9 @@ import { choices, labelOf } from "./enums.js";
 import { articleOf } from "./evidence.js";
 import { describe, renderInputs } from "./questions.js";
 import { loadTypes, typeLabel } from "./types.js";
-import { act, announce, clearError, field, formatPercent, h, page, plural, showError, table, timeEl, toast, uid }
-  from "./ui.js";
+import {
+  act, announce, clearError, field, formatPercent, h, page, plural, redraw, showError, table, timeEl, toast, uid,
+} from "./ui.js";
 
 const option = (value, label = value) => h("option", { value }, label);
 const options = (list) => list.map(({ value, label }) => option(value, label));
@@ -302,7 +303,7 @@ function trayView({ go, goLabel }) {
     const list = [...picks.values()];
     heading.textContent = `Picked questions (${list.length})`;
     bar.replaceChildren(h("span", {}, list.length ? `${plural(list.length, "question")} picked` : "Nothing picked yet"),
-      list.length ? h("a", { href: "#picks" }, "See the picks") : null);
+      list.length ? h("a", { href: "#picks" }, "See the picks") : "");
     const goButton = h("button", { type: "button", "data-tray-go": "", disabled: !list.length, onclick: go },
       goLabel(list.length));
     const clear = h("button", { type: "button", class: "secondary", disabled: !list.length, onclick: () => {
@@ -409,7 +410,7 @@ function questionPages(form) {
           ? h("ul", { class: "list bank-list", "aria-label": status },
             items.map((q) => questionCard(q, quoted.get(q.id))))
           : h("p", { class: "empty" }, "No question matches these filters."),
-        items.length ? nav : null);
+        items.length ? nav : "");
       if (pageNumber !== 1) region.scrollIntoView({ block: "start" });
     } catch (error) {
       if (mine === latest) showError(error, form);
@@ -449,11 +450,18 @@ export async function quizBuilder() {
   const [classes, gradings, feedbacks, reveals] = await Promise.all([getAll("/api/classes"),
     choices("grading", GRADING), choices("feedback", FEEDBACK), choices("reveal_answers", REVEAL)]);
   let save;
+  let title;
+  // The tray's button finishes the quiz: straight to its title while it has none.
+  const finish = () => {
+    if (title.value.trim()) { save.requestSubmit(); return; }
+    save.scrollIntoView({ block: "start" });
+    title.focus({ preventScroll: true });
+  };
   const { form: filterForm, pages, layout, banks } = await bankBrowser({
-    go: () => save.requestSubmit(),
+    go: finish,
     goLabel: (n) => (n ? `Create quiz with ${n === 1 ? "this question" : `these ${n}`}` : "Create quiz"),
   });
-  const title = h("input", { type: "text", required: true, maxlength: "200" });
+  title = h("input", { type: "text", required: true, maxlength: "200" });
   const drawBank = h("select", {}, option("", "no draw"), banks.map((b) => option(b.id, b.title)));
   const drawTag = h("input", { type: "text" });
   const drawCount = h("input", { type: "number", min: "1", value: "5" });
@@ -465,6 +473,7 @@ export async function quizBuilder() {
   const closes = h("input", { type: "datetime-local" });
   const shuffle = h("input", { type: "checkbox" });
   const classSelect = h("select", {}, classes.map((c) => option(c.id, c.name)), option("", "Not yet (assign it later)"));
+  const due = h("input", { type: "datetime-local" });
   const submit = h("button", { type: "submit" });
   const label = () => { submit.textContent = classSelect.value ? "Create and assign" : "Create quiz"; };
   classSelect.addEventListener("change", label);
@@ -480,7 +489,10 @@ export async function quizBuilder() {
     const assigned = classSelect.value ? classSelect.selectedOptions[0].textContent : null;
     const quiz = await act(submit, save, async () => {
       const made = await post("/api/quizzes", body);
-      if (assigned) await post(`/api/quizzes/${made.id}/assignments`, { class_id: Number(classSelect.value) });
+      if (assigned) {
+        await post(`/api/quizzes/${made.id}/assignments`, { class_id: Number(classSelect.value),
+          due_at: due.value ? isoOf(due.value) : null });
+      }
       return made;
     });
     if (!quiz) return;
@@ -506,7 +518,8 @@ export async function quizBuilder() {
     field("Grade by", grading, { name: "grading" }), field("Feedback", feedback, { name: "feedback" }),
     field("Show the correct answers", reveal, { name: "reveal_answers" }), field("Closes at", closes, { name: "closes_at" }),
     h("label", { class: "choice" }, shuffle, "Shuffle the questions"))),
-  field("Assign to class", classSelect, { name: "class_id" }),
+  h("div", { class: "row" }, field("Assign to class", classSelect, { name: "class_id" }),
+    field("Due (optional)", due, { name: "due_at" })),
   h("div", { class: "toolbar" }, submit));
   const count = save.querySelector("[data-picked-count]");
   const counted = () => {
@@ -516,18 +529,24 @@ export async function quizBuilder() {
   const trayChanged = picksChanged;
   picksChanged = () => { trayChanged(); counted(); };
   counted();
+  // Come from the bank with questions picked: the quiz's form first, the picker below it.
+  const parts = picks.size ? [save, h("h2", {}, "Pick more questions"), filterForm, layout] : [filterForm, layout, save];
   page({ title: "Build a quiz", lead: "Pick questions (they stay picked while you filter and page), then set the quiz up." },
-    filterForm, layout, save);
+    parts);
   await pages.show(1);
 }
 
-// The builder's last step when the new quiz's questions give each other away.
+// The builder's last step when the new quiz's questions give each other away. The address
+// becomes the quiz's (without drawing it again): a reload shows the quiz, not an empty builder.
 async function createdWithWarnings(quiz, done) {
+  history.replaceState(null, "", `#/quiz/${quiz.id}`);
   const draw = async (current) => {
     const panel = await warningsPanel(current, draw);
     page(`${current.title}: created`, h("p", {}, done),
       panel || h("p", { class: "ok", "data-no-warnings": "" }, "No two questions of this quiz give each other away now."),
-      h("p", {}, h("a", { class: "button", href: `#/quiz/${current.id}` }, "Go to the quiz")));
+      // The address is the quiz's already: following the link draws its page.
+      h("p", {}, h("a", { class: "button", href: `#/quiz/${current.id}`,
+        onclick: (event) => { event.preventDefault(); redraw(); } }, "Go to the quiz")));
   };
   await draw(quiz);
   announce(`${done} ${plural(quiz.warnings.length, "pair")} of its questions give each other away.`);
