@@ -161,6 +161,10 @@ def test_a_learner_takes_a_quiz_of_every_type_with_the_keyboard(
         for s in item["result"]["evidence"]
     ]
     assert spans[0]["text"] in marks.all_inner_texts()
+    # A sentence proving two parts of an answer (matching, ordering) is quoted once per item.
+    for section in page.locator("main section.card").all():
+        quotes = section.locator("[data-proof]").all_inner_texts()
+        assert len(quotes) == len(set(quotes)), quotes
     assert_accessible(page, "review")
     screenshot(page, "learner-review")
     screenshot_of(page.locator("main section.card").first, "learner-review-first-item")

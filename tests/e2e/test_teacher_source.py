@@ -19,6 +19,7 @@ from conftest import (
     submit_answers,
 )
 from flask import Flask
+from playwright.sync_api import expect
 from test_pages import keyboard_answer
 
 pytestmark = pytest.mark.e2e
@@ -156,12 +157,29 @@ def test_a_teacher_turns_a_new_article_into_a_quiz_a_learner_takes(
     own_card.wait_for()
     assert own_card.get_attribute("data-status") == "accepted"
 
-    # Preview, then publish.
+    # Preview, then publish. A reason for leaving a question out names the others by their
+    # prompts, never by the generator's slugs (two reasons added on the way, as the lint words
+    # them).
+    def with_reasons(route: Any) -> None:
+        body = route.fetch().json()
+        kept = body["questions"][0]
+        body["left_out"] += [
+            {"subject": "date-9--numeric", "reason": f"asks for the same answer as '{kept['id']}'"},
+            {"subject": "date-9--cloze", "reason": "gives away 'date-9--numeric': '1962'"},
+        ]
+        route.fulfill(json=body)
+
+    page.route(re.compile(r"/api/sources/\d+/bank$"), with_reasons)
     page.get_by_role("button", name="Preview the bank").click()
     preview = page.locator("[data-preview]")
     preview.wait_for()
     drafted = preview.locator("ol > li").count()
     assert drafted >= 6
+    reasons = preview.locator("[data-left-out]")
+    expect(reasons.nth(-2)).to_have_text(re.compile(r"^asks for the same answer as “.+”$"))
+    expect(reasons.last).to_have_text("gives away another question: '1962'")
+    assert "--" not in preview.inner_text()
+    page.unroute(re.compile(r"/api/sources/\d+/bank$"))
     page.get_by_role("button", name="Publish the bank").click()
     published = page.locator("[data-published]")
     published.wait_for()

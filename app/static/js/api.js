@@ -16,6 +16,10 @@ const words = (key) => FIELD_LABELS[key] ?? (key.charAt(0).toUpperCase() + key.s
 const fieldName = (path) => path.split(".").map((part, i) =>
   (/^\d+$/.test(part) ? String(Number(part) + 1) : i ? words(part).toLowerCase() : words(part))).join(" ").replace(/ (\d+) /g, " $1, ");
 
+// An API field named inside a message ("Must be after opens_at."), by its label.
+const namedInWords = (text) => text.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (name) => (FIELD_LABELS[name]
+  ? `“${FIELD_LABELS[name]}”` : name));
+
 // A problem document (RFC 9457) in plain words: what went wrong and, where the API says which
 // field, each field's message. `fields` ([{path, message}]) lets a form mark its controls.
 export class ApiError extends Error {
@@ -24,6 +28,7 @@ export class ApiError extends Error {
     const fields = body && typeof body === "object" && body.errors ? flatten(body.errors) : [];
     const summary = plainWords(status, detail, fields, headers);
     const said = fields.filter(({ message }) => message !== detail && !summary.includes(message));
+    for (const field of fields) field.message = namedInWords(field.message);
     super(said.length ? `${summary} ${said.map(({ path, message }) => `${fieldName(path)}: ${message}`).join(" ")}` : summary);
     this.summary = summary;
     this.status = status;
@@ -48,7 +53,7 @@ const localTimes = (text) => text.replace(ISO_TIME, (iso) => {
 });
 
 function plainWords(status, given, fields, headers) {
-  const detail = given ? localTimes(given) : given;
+  const detail = given ? namedInWords(localTimes(given)) : given;
   if (status === 401) {
     return detail && !/token/i.test(detail) ? detail : "Your session has ended. Sign in again.";
   }

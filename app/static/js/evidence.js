@@ -195,17 +195,34 @@ export function markedArticle(article, { key = null, chosen = [], right = new Ma
   return box;
 }
 
-// The sentence (or sentences) that prove an answer, quoted where the item is, with the
-// evidence itself marked in it: the reader sees the proof without opening the article.
-export function proofQuote(span, article) {
-  const indices = article ? sentencesOfSpan(span, article) : [];
-  if (!indices.length) return h("blockquote", { class: "proof", "data-proof": "" }, h("mark", {}, span.text));
-  const from = article.spans[indices[0]].start;
-  const to = article.spans[indices.at(-1)].end;
-  const start = Math.max(from, span.start);
-  const end = Math.min(to, span.end);
-  return h("blockquote", { class: "proof", "data-proof": "" }, article.chars.slice(from, start).join(""),
-    h("mark", {}, article.chars.slice(start, end).join("")), article.chars.slice(end, to).join(""));
+// The sentences that prove an answer, quoted where the item is, with the evidence itself
+// marked in them: the reader sees the proof without opening the article. Spans in the same
+// sentences are quoted once, with each of them marked.
+export function proofQuotes(spans, article) {
+  if (!article) return spans.map((span) => h("blockquote", { class: "proof", "data-proof": "" }, h("mark", {}, span.text)));
+  const groups = new Map();
+  for (const span of spans) {
+    const indices = sentencesOfSpan(span, article);
+    const key = indices.length ? `${indices[0]}-${indices.at(-1)}` : `${span.start}-${span.end}`;
+    if (!groups.has(key)) groups.set(key, { indices, spans: [] });
+    groups.get(key).spans.push(span);
+  }
+  return [...groups.values()].map(({ indices, spans: inside }) => {
+    if (!indices.length) return h("blockquote", { class: "proof", "data-proof": "" }, h("mark", {}, inside[0].text));
+    const from = article.spans[indices[0]].start;
+    const to = article.spans[indices.at(-1)].end;
+    const marks = inside.map((span) => [Math.max(from, span.start), Math.min(to, span.end)])
+      .sort((a, b) => a[0] - b[0]);
+    const parts = [];
+    let at = from;
+    for (const [start, end] of marks) {
+      if (start < at) continue; // overlapping spans: the first one marked
+      parts.push(article.chars.slice(at, start).join(""), h("mark", {}, article.chars.slice(start, end).join("")));
+      at = end;
+    }
+    parts.push(article.chars.slice(at, to).join(""));
+    return h("blockquote", { class: "proof", "data-proof": "" }, parts);
+  });
 }
 
 // One dialog for the whole page: the article, opened at what `body` (a box from highlighted or

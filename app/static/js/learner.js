@@ -1,7 +1,7 @@
 // The learner's pages: assignments, taking a quiz, review, practice, progress.
 import { ApiError, get, getAll, post, serverNow } from "./api.js";
 import { barChart } from "./charts.js";
-import { articleOf, markedArticle, openArticle, proofQuote, sentencesOfSpan, showInArticleButton } from "./evidence.js";
+import { articleOf, markedArticle, openArticle, proofQuotes, sentencesOfSpan, showInArticleButton } from "./evidence.js";
 import { asksForPassage, describe, renderInputs } from "./questions.js";
 import { ItemSaver, forgetAttempt, keptAnswer, track } from "./saving.js";
 import { typeLabel } from "./types.js";
@@ -127,7 +127,7 @@ function sentencesProof(result, response, article) {
   const open = () => openArticle(markedArticle(article, { key, chosen, right }), article.title);
   return h("div", { "data-evidence": "" },
     key ? h("p", { class: "small muted" }, "Where the article says it:") : null,
-    key ? evidence.map((span) => proofQuote(span, article)) : null,
+    key ? proofQuotes(evidence, article) : null,
     h("button", { type: "button", class: "secondary small", "data-show-article": "", onclick: open },
       key ? "Show your choice and the evidence in the article" : "Show your selection in the article"));
 }
@@ -147,7 +147,7 @@ function resultBlock(result, item, article, hidden = null, response = null, answ
   if (bySentence && article) where = sentencesProof(result, response, article);
   if (!where && evidence.length) {
     where = h("div", { "data-evidence": "" }, h("p", { class: "small muted" }, "Where the article says it:"),
-      evidence.map((span) => proofQuote(span, article)),
+      proofQuotes(evidence, article),
       article ? showInArticleButton(article, evidence.map((e) => ({ start: e.start, end: e.end }))) : null);
   }
   return h("div", { class: "result" },

@@ -37,6 +37,18 @@ function inlineError(box, error) {
 // Code points, as the server counts offsets (a JS string counts UTF-16 units).
 const length = (text) => Array.from(text).length;
 
+// A reason names questions by their slugs ('date-5--single-choice'): a question of the
+// preview by its prompt's first words, one left out as "another question".
+function inWords(reason, questions) {
+  const prompts = new Map(questions.map((q) => [q.id, q.prompt]));
+  return reason.replace(/'([a-z0-9]+(?:-[a-z0-9]+)*--[a-z0-9-]+)'/g, (_, slug) => {
+    const prompt = prompts.get(slug);
+    if (!prompt) return "another question";
+    const words = prompt.split(/\s+/);
+    return `“${words.slice(0, 10).join(" ")}${words.length > 10 ? "…" : ""}”`;
+  });
+}
+
 export async function sourcesView() {
   const mine = await getAll("/api/sources?mine=true");
   const title = h("input", { type: "text", required: true, maxlength: "300" });
@@ -298,7 +310,7 @@ export async function sourceView(sourceId) {
       h("ol", {}, preview.questions.map((q) => h("li", {}, h("span", { class: "muted" }, `${typeLabel(q.type)}: `), q.prompt))),
       preview.left_out.length
         ? h("details", {}, h("summary", {}, `${plural(preview.left_out.length, "question")} left out, and why`),
-          h("ul", {}, preview.left_out.map((l) => h("li", {}, l.reason))))
+          h("ul", {}, preview.left_out.map((l) => h("li", { "data-left-out": "" }, inWords(l.reason, preview.questions)))))
         : null));
   }
 

@@ -465,7 +465,7 @@ export async function quizBuilder() {
   const drawBank = h("select", {}, option("", "no draw"), banks.map((b) => option(b.id, b.title)));
   const drawTag = h("input", { type: "text" });
   const drawCount = h("input", { type: "number", min: "1", value: "5" });
-  const timeLimit = h("input", { type: "number", min: "1", placeholder: "none" });
+  const timeLimit = h("input", { type: "number", min: "1", max: "10080", placeholder: "none" }); // a week
   const attempts = h("input", { type: "number", min: "1", placeholder: "unlimited" });
   const grading = h("select", {}, options(gradings));
   const feedback = h("select", {}, options(feedbacks));
@@ -633,7 +633,7 @@ async function settingsCard(quiz, bankTitles, refresh) {
     h("div", {}, h("dt", {}, term), h("dd", {}, text))));
 
   const title = h("input", { type: "text", required: true, maxlength: "200", value: quiz.title });
-  const timeLimit = h("input", { type: "number", min: "1", placeholder: "none",
+  const timeLimit = h("input", { type: "number", min: "1", max: "10080", placeholder: "none",
     value: quiz.time_limit_s ? String(Math.round(quiz.time_limit_s / 60)) : "" });
   const maxAttempts = h("input", { type: "number", min: "1", placeholder: "unlimited", value: quiz.max_attempts ?? "" });
   const grading = h("select", { disabled: attempted }, options(gradings));
