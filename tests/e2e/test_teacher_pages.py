@@ -446,3 +446,28 @@ def test_charts_draw_under_the_content_security_policy(
         assert refused == [] and not [m for m in messages if m.startswith(("error", "pageerror"))]
     finally:
         context.close()
+
+
+def test_a_new_join_code_is_asked_for_first_and_the_glossary_explains_the_figures(
+    live_url: str, new_page: Any, world: dict[str, Any]
+) -> None:
+    page = signed_in_page(new_page, live_url, world, "laptop")
+    page.goto(f"{live_url}/#/class/{world['class']['id']}")
+    code = page.locator("[data-join-code]")
+    before = code.inner_text()
+    page.locator("[data-new-code]").click()
+    confirm = page.locator("[data-confirm]")
+    expect(confirm).to_contain_text("A new code replaces this one at once")
+    confirm.get_by_role("button", name="Cancel").click()
+    expect(code).to_have_text(before)  # nothing changed
+    page.locator("[data-new-code]").click()
+    page.get_by_role("button", name="Make a new code").click()
+    expect(code).not_to_have_text(before)
+    expect(page.locator("[data-toast=ok]").last).to_contain_text("the old one no longer works")
+
+    open_quiz(page, live_url, world["quiz"]["id"], world["quiz"]["title"])
+    glossary = page.locator("[data-glossary]")
+    glossary.locator("summary").click()
+    expect(glossary).to_contain_text("Cronbach's alpha")
+    expect(glossary).to_contain_text("under 40 % it was hard")
+    assert_no_axe_violations(page, "quiz page, glossary open")

@@ -231,10 +231,20 @@ export async function classView(classId) {
     get(`/api/classes/${classId}/progress`)]);
   const code = h("code", { class: "key", "data-join-code": "" }, info.join_code);
   const codeCard = h("div", { class: "card" });
-  const newCode = h("button", { type: "button", class: "secondary small", onclick: async () => {
-    const fresh = await act(newCode, codeCard, () => post(`/api/classes/${classId}/join-code`),
-      (c) => `New join code ${c.join_code}: the old one no longer works.`);
-    if (fresh) code.textContent = fresh.join_code;
+  // The old code stops working at once: asked first, in place.
+  const newCode = h("button", { type: "button", class: "secondary small", "data-new-code": "", onclick: () => {
+    confirmInline(newCode, {
+      text: "A new code replaces this one at once: learners who have not joined yet will need the new one. "
+        + "Learners already in the class stay in it.",
+      confirm: "Make a new code",
+      danger: false,
+      onConfirm: async () => {
+        const fresh = await post(`/api/classes/${classId}/join-code`);
+        code.textContent = fresh.join_code;
+        toast(`New join code ${fresh.join_code}: the old one no longer works.`);
+        return fresh;
+      },
+    });
   } }, "New code");
   codeCard.append(h("div", { class: "row" }, h("p", {}, "Join code: ", code), newCode));
 
@@ -810,6 +820,16 @@ function resultsSection(quiz, stats) {
   const low = (value) => value !== null && value < LOW_FACILITY;
   return [
     h("h2", {}, "Results"),
+    // The item analysis's words, for a teacher who has not met them.
+    h("details", { class: "glossary", "data-glossary": "" }, h("summary", {}, "What these figures mean"),
+      h("dl", { class: "settings" },
+        h("div", {}, h("dt", {}, "Facility"), h("dd", {}, "The share of the marks learners earned on a question: "
+          + `under ${LOW_FACILITY} % it was hard, or misleading.`)),
+        h("div", {}, h("dt", {}, "Discrimination"), h("dd", {}, "How much better learners who did well overall did on "
+          + "this question: near 0 or below, it does not tell strong from weak answers.")),
+        h("div", {}, h("dt", {}, "SD"), h("dd", {}, "How spread out the marks are.")),
+        h("div", {}, h("dt", {}, "Cronbach's alpha"), h("dd", {}, "How consistently the questions measure the same "
+          + "thing, from 0 to 1: 0.7 or more is usual for a class quiz.")))),
     h("p", { "data-summary": "" }, `${plural(stats.quiz.attempts, "submitted attempt")} · mean ${formatPercent(stats.quiz.mean)} · `,
       `median ${formatPercent(stats.quiz.median)} · SD ${formatPercent(stats.quiz.sd)} · `,
       `Cronbach's alpha ${stats.quiz.cronbach_alpha ?? "–"}`),
@@ -839,7 +859,7 @@ function resultsSection(quiz, stats) {
           cell: (q) => q.options.map((o) => `${o.text}${o.correct ? " ✓" : ""}: ${o.count}`).join("; ") || "–" },
       ],
     }) : null,
-    h("h2", {}, "Facts the class gets wrong"),
+    h("h2", {}, "Facts, the most often missed first"),
     table({
       caption: "Facts, the least often right first",
       empty: "No fact has been answered yet.",
