@@ -153,7 +153,8 @@ function resultBlock(result, item, article, hidden = null, response = null, answ
   return h("div", { class: "result" },
     h("p", { class: `verdict ${result.correct ? "ok" : "bad"}` },
       result.correct ? "Correct" : `${answered ? "Not quite" : "Not answered"}: ${Number(result.score.toFixed(2))} of ${points(result.points)}`),
-    result.correct_answer ? h("p", {}, h("strong", {}, "Correct answer: "), describe(item, result.correct_answer, article)) : null,
+    result.correct_answer ? h("div", { class: "answer" }, h("strong", {}, "Correct answer: "),
+      describe(item, result.correct_answer, article)) : null,
     result.explanation ? h("p", {}, result.explanation) : null,
     where,
     !result.correct_answer && hidden ? h("p", { class: "muted", "data-reveal-note": "" }, hidden) : null);
@@ -458,7 +459,7 @@ export async function reviewView(attemptId, { asTeacher = false } = {}) {
   review.items.map((item, index) => h("section", { class: "card", "data-item": item.id },
     h("h2", {}, `Question ${index + 1} · ${typeLabel(item.type)}`),
     h("p", { class: "prompt" }, item.prompt),
-    h("p", {}, h("strong", {}, `${whose}: `), describe(item, item.response, sources.of(item))),
+    h("div", { class: "answer" }, h("strong", {}, `${whose}: `), describe(item, item.response, sources.of(item))),
     resultBlock(item.result, item, sources.of(item), null, item.response, Boolean(item.response)))));
 }
 

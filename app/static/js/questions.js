@@ -93,9 +93,10 @@ function ordering(item, saved, onAnswer) {
   };
   draw();
   onAnswer({ order: [...order] }, { initial: true }); // the order shown, should it be kept
+  // Moving an item saves the order; the order as shown can be given as the answer too.
   const save = h("button", { type: "button", class: "secondary", onclick: () => onAnswer({ order: [...order] }) },
     "Save this order");
-  return [list, save];
+  return [h("p", { class: "muted small" }, "Each move is saved. Already in the right order? Save it as it is."), list, save];
 }
 
 function cloze(item, saved, onAnswer) {
@@ -181,6 +182,11 @@ export function renderInputs(item, saved, onAnswer, article) {
   return WIDGETS[item.type](item, saved, onAnswer, article);
 }
 
+// An answer of several parts, one per line: a list (numbered for an order).
+function parts(items, tag = "ul") {
+  return items.length ? h(tag, { class: "answer-parts" }, items.map((item) => h("li", {}, item))) : "(none)";
+}
+
 // A readable form of a response (the learner's or the correct one) for the review; `article`
 // quotes the sentences or the passage of a find-the-evidence answer.
 export function describe(item, response, article = null) {
@@ -189,14 +195,14 @@ export function describe(item, response, article = null) {
   const text = (list, id) => (list || []).find((o) => o.id === id)?.text ?? id;
   switch (item.type) {
     case "single_choice": return text(c.options, response.choice);
-    case "multiple_choice": return (response.choices || []).map((id) => text(c.options, id)).join("; ") || "(none)";
+    case "multiple_choice": return parts((response.choices || []).map((id) => text(c.options, id)));
     case "true_false": return response.value ? "True" : "False";
     case "numeric": return String(response.value);
     case "short_text": return response.text;
-    case "matching": return Object.entries(response.pairs || {})
-      .map(([p, o]) => `${text(c.prompts, p)} → ${text(c.options, o)}`).join("; ");
-    case "ordering": return (response.order || []).map((id, i) => `${i + 1}. ${text(c.items, id)}`).join("  ");
-    case "cloze": return (response.blanks || []).join(" | ");
+    case "matching": return parts((c.prompts || []).filter((p) => response.pairs?.[p.id])
+      .map((p) => `${p.text} → ${text(c.options, response.pairs[p.id])}`));
+    case "ordering": return parts((response.order || []).map((id) => text(c.items, id)), "ol");
+    case "cloze": return (response.blanks || []).map((blank, i) => `${i + 1}. ${blank.trim() || "(blank)"}`).join("   ");
     case "find_evidence":
       if (Array.isArray(response.sentences)) return describeSentences(response.sentences, article);
       return article // an answer given before sentences: the passage itself

@@ -2,7 +2,7 @@
 // with their evidence marked in the article, publish its bank, and bring a new version.
 import { get, getAll, patch, post, put, upload } from "./api.js";
 import { typeLabel } from "./types.js";
-import { announce, field, h, page, plural, scrollWithin, toast } from "./ui.js";
+import { announce, field, formatDate, h, page, plural, scrollWithin, toast } from "./ui.js";
 
 // The kinds of fact, in the order the review shows them, with what their answer is.
 const KINDS = [
@@ -329,7 +329,8 @@ export async function sourceView(sourceId) {
     } }, field("The article's new text", revision), revisionProblem, h("p", {}, h("button", {}, "Compare and add version"))));
 
   page(source.title,
-    h("p", { class: "muted" }, [source.publisher, source.author, source.published_on].filter(Boolean).join(" · "),
+    h("p", { class: "muted" }, [source.publisher, source.author,
+      source.published_on ? formatDate(`${source.published_on}T12:00:00`, { time: false }) : null].filter(Boolean).join(" · "),
       source.revision > 1 ? ` · version ${source.revision}` : ""),
     changes ? changesCard(changes) : null,
     h("div", { class: "review" },

@@ -150,7 +150,7 @@ async function openPreview(question, opener) {
       h("p", { class: "prompt" }, question.prompt),
       renderInputs(question, null, () => {}, article)),
     h("details", { class: "answer" }, h("summary", {}, "The answer"),
-      h("p", {}, h("strong", {}, "Answer: "), keyInWords(question, article)),
+      h("div", { class: "answer" }, h("strong", {}, "Answer: "), keyInWords(question, article)),
       question.explanation ? h("p", { class: "muted" }, question.explanation) : null));
   previewDialog.showModal();
   previewDialog.querySelector(".dialog-body").scrollTop = 0;
@@ -386,7 +386,7 @@ function questionPages(form) {
       h("div", { class: "q-body" },
         h("label", { for: box.id, class: "q-prompt" }, h("span", { class: "visually-hidden" }, "Pick: "), q.prompt),
         meta,
-        h("p", { class: "q-answer" }, h("span", { class: "muted" }, "Answer: "),
+        h("div", { class: "q-answer" }, h("span", { class: "muted" }, "Answer: "),
           h("span", { class: "q-key", "data-key": "" }, keyInWords(q, article)))),
       previewButton(async () => q, `Preview: ${q.prompt}`));
   };
