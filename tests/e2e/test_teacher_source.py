@@ -85,6 +85,12 @@ def test_a_teacher_turns_a_new_article_into_a_quiz_a_learner_takes(
     page.get_by_role("heading", name="Sources", exact=True).wait_for()
     page.get_by_label("Title", exact=True).fill("Andean water treaty")
     page.get_by_label("Publisher").fill("Andes Herald")
+    # A headline pasted for an article: the API's own words say what is wrong, in view.
+    page.get_by_label("Paste the article's text").fill("Too short.")
+    page.get_by_role("button", name="Add and draft facts").click()
+    problem = page.get_by_role("alert").filter(has_text="characters long")
+    expect(problem).to_contain_text("The article's text is 10 characters long; give at least 200")
+    expect(problem).to_be_in_viewport()
     page.get_by_label("Paste the article's text").fill(ARTICLE)
     assert_accessible(page, "add a source")
     screenshot(page, "teacher-sources")

@@ -67,7 +67,11 @@ function plainWords(status, given, fields, headers) {
     return `Too many tries in a short time. Try again ${when}.`;
   }
   if (status >= 500) return "Something went wrong on our side. Try again in a moment.";
-  if (status === 422 && fields.length) return "Please check what you entered.";
+  // The API's own summary when it says something ("The article's text is 10 characters
+  // long…"); its generic one ("see errors") in plain words, the fields saying the rest.
+  if (status === 422 && fields.length) {
+    return detail && !/see errors|did not validate/i.test(detail) ? detail : "Please check what you entered.";
+  }
   return detail || `The request could not be done (${status}).`;
 }
 

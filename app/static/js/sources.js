@@ -58,7 +58,7 @@ export async function sourcesView() {
   const text = h("textarea", { class: "source", "aria-describedby": "paste-hint" });
   const file = h("input", { type: "file", accept: ".txt,.html,.htm,text/plain,text/html" });
   const status = h("p", { class: "status", role: "status" });
-  const addProblem = h("p", { class: "bad", role: "alert", hidden: true });
+  const addProblem = h("p", { class: "problem", role: "alert", hidden: true });
   const add = h("form", { class: "card", "data-add-source": "", onsubmit: async (event) => {
     event.preventDefault();
     inlineError(addProblem, null);
@@ -157,7 +157,7 @@ export async function sourceView(sourceId) {
     const kind = KINDS.find((k) => k.kind === fact.kind);
     const card = h("li", { class: `card fact ${fact.status}`, "data-fact": fact.id, "data-status": fact.status,
       tabindex: "-1" });
-    const problem = h("p", { class: "bad", role: "alert", hidden: true });
+    const problem = h("p", { class: "problem", role: "alert", hidden: true });
     const act = async (change, message) => {
       inlineError(problem, null);
       try {
@@ -243,7 +243,7 @@ export async function sourceView(sourceId) {
   });
   ownAnswer.id = `own-answer-${sourceId}`; answerLabel.htmlFor = ownAnswer.id;
   ownDetail.id = `own-detail-${sourceId}`; detailLabel.htmlFor = ownDetail.id;
-  const ownProblem = h("p", { class: "bad", role: "alert", hidden: true });
+  const ownProblem = h("p", { class: "problem", role: "alert", hidden: true });
   const ownForm = h("form", { class: "card", hidden: true, "data-own-fact": "", onsubmit: async (event) => {
     event.preventDefault();
     inlineError(ownProblem, null);
@@ -287,7 +287,7 @@ export async function sourceView(sourceId) {
 
   // Preview and publish the bank.
   const bankBox = h("div", { "data-bank": "" });
-  const bankProblem = h("p", { class: "bad", role: "alert", hidden: true });
+  const bankProblem = h("p", { class: "problem", role: "alert", hidden: true });
   const previewButton = h("button", { type: "button", class: "secondary", onclick: async () => {
     inlineError(bankProblem, null);
     try { showPreview(await get(`/api/sources/${sourceId}/bank`)); } catch (error) { inlineError(bankProblem, error); }
@@ -316,7 +316,7 @@ export async function sourceView(sourceId) {
 
   // A new version of the source.
   const revision = h("textarea", { class: "source" });
-  const revisionProblem = h("p", { class: "bad", role: "alert", hidden: true });
+  const revisionProblem = h("p", { class: "problem", role: "alert", hidden: true });
   const revise = h("details", { class: "card" }, h("summary", {}, "The article was updated: add the new version"),
     h("form", { onsubmit: async (event) => {
       event.preventDefault();
