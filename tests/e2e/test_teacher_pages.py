@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from conftest import (
     ARTIFACTS,
-    AXE,
     PASSWORD,
     ApiUser,
+    assert_accessible,
     questions_of_types,
     screenshot,
     screenshot_of,
@@ -32,17 +32,6 @@ RIGHT_ITEMS = (0, 2)  # of the learner's attempt: the others are answered wrong 
 
 
 # --- what the teacher's pages are checked for -----------------------------------------------
-
-
-def assert_no_axe_violations(page: Any, name: str) -> None:
-    """axe-core finds no violation at all (any impact) on the page as it is."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    found = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-    ]
-    assert found == [], f"{name}: {found}"
 
 
 def assert_fits(page: Any, name: str) -> None:
@@ -62,7 +51,7 @@ def assert_in_viewport(page: Any, locator: Any) -> None:
 
 def check_page(page: Any, name: str, size: str) -> None:
     assert_fits(page, f"{name} at {size}")
-    assert_no_axe_violations(page, f"{name} at {size}")
+    assert_accessible(page, f"{name} at {size}")
     screenshot(page, f"teacher-{name}-{size}")
 
 
@@ -192,7 +181,7 @@ def test_a_quiz_page_shows_previews_copies_unassigns_and_archives(
     expect(dialog.get_by_role("radio")).not_to_have_count(0)
     dialog.get_by_text("The answer").click()
     expect(dialog.locator("details.answer")).not_to_contain_text("{")
-    assert_no_axe_violations(page, f"quiz preview at {size}")
+    assert_accessible(page, f"quiz preview at {size}")
     page.screenshot(path=str(ARTIFACTS / f"teacher-quiz-preview-{size}.png"))  # the screen, as seen
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
@@ -205,7 +194,7 @@ def test_a_quiz_page_shows_previews_copies_unassigns_and_archives(
     form = page.locator("[data-settings-form]")
     expect(form.get_by_label("Grade by")).to_be_disabled()
     assert_fits(page, f"settings form at {size}")
-    assert_no_axe_violations(page, f"settings form at {size}")
+    assert_accessible(page, f"settings form at {size}")
     screenshot_of(page.locator("[data-settings]"), f"teacher-quiz-edit-{size}")
     form.get_by_label("Attempts allowed").fill("4")
     form.get_by_role("button", name="Save settings").click()
@@ -470,4 +459,4 @@ def test_a_new_join_code_is_asked_for_first_and_the_glossary_explains_the_figure
     glossary.locator("summary").click()
     expect(glossary).to_contain_text("Cronbach's alpha")
     expect(glossary).to_contain_text("under 40 % it was hard")
-    assert_no_axe_violations(page, "quiz page, glossary open")
+    assert_accessible(page, "quiz page, glossary open")
