@@ -609,7 +609,8 @@ def save_response(
     problem = response_problem(row.type, row.content, response)
     if problem is not None:
         raise InvalidContentError(problem, errors={"json": {"response": [problem]}})
-    saved = session.execute(
+    # Core on the session's connection: a table insert needs none of the ORM's bulk machinery.
+    saved = session.connection().execute(
         _insert_while_in_progress(session, attempt_id, overwrite=not immediate),
         {"attempt_item_id": item_id, "response": response, "saved_at": now},
     )

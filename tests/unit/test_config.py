@@ -34,11 +34,11 @@ def test_defaults_to_sqlite_under_instance(monkeypatch: pytest.MonkeyPatch) -> N
     assert config["SQLALCHEMY_ENGINE_OPTIONS"] == {}
 
 
-def test_postgres_gets_pre_ping(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_postgres_recycles_connections_instead_of_pinging(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
     config = load_config("/srv/instance", {"ENV_NAME": "development"})
     assert config["SQLALCHEMY_ENGINE_OPTIONS"] == {
-        "pool_pre_ping": True,
+        "pool_recycle": 300,
         "connect_args": {"connect_timeout": 5},
     }
 
