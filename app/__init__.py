@@ -37,6 +37,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         os.makedirs(app.instance_path, exist_ok=True)
 
+    if app.config["TRUSTED_PROXIES"] > 0:
+        # Behind a load balancer: the client's address (sign-in throttling) and scheme are
+        # the ones the proxies forward. Only as many hops as are trusted are read.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     configure_password_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)

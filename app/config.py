@@ -105,6 +105,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "ARGON2_MEMORY_COST": 1024 if env_name == "testing" else 65536,
         # Practice introduces at most this many facts a learner has never seen, per UTC day.
         "PRACTICE_NEW_FACTS_PER_DAY": _int_from_env("PRACTICE_NEW_FACTS_PER_DAY", 10),
+        # How many proxies in front of the app append to X-Forwarded-For (0: none, the
+        # client's address is the connection's; docs/deployment.md).
+        "TRUSTED_PROXIES": _int_from_env("TRUSTED_PROXIES", 0),
         # Demo accounts are created by `flask demo` only outside production.
         "DEMO_TEACHER": ("teacher@demo.sourcequiz.test", "demo-teacher-password"),
         "DEMO_LEARNER": ("learner@demo.sourcequiz.test", "demo-learner-password"),
