@@ -87,7 +87,9 @@ USER_AGENT = "sourcequiz-bench/1"
 PASSWORD = "benchmark-password"
 QUIZ_SIZE = 20
 ERROR_LIMIT = 0.01  # more errors than this share of requests fails the scenario
-SUBMIT_HEADROOM = 1.5  # fresh attempts per save the save run made (see Bench.run_submit)
+# Fresh attempts prepared for a submit run, per save the save run made in as long: grading 20
+# items costs several saves, so this is headroom (Bench.run_submit prepares more if it is not).
+SUBMIT_HEADROOM = 0.4
 
 TARGET_SAVE_RATIO = 0.6
 TARGET_SAVE_TAIL = 4.0  # p99 at most this many times its own p50
@@ -765,10 +767,9 @@ class Bench:
         return list(rows.values())
 
     def run_submit(self, scenario: Scenario, save: Row) -> tuple[Run, Run]:
-        """(floor run, submit run) on fresh attempts. Submitting (20 items graded) can hardly
-        outpace saving one, so the save rate with headroom says how many to prepare; if a
-        connection still runs out, the run is repeated with twice as many (an idle
-        connection would understate the rate)."""
+        """(floor run, submit run) on fresh attempts, as many as SUBMIT_HEADROOM says; if a
+        connection still runs out, the run is repeated with twice as many (an idle connection
+        would understate the rate)."""
         save_rate = max(r.rate for r in save.runs)
         wanted = max(200, math.ceil(save_rate * self.args.duration * SUBMIT_HEADROOM))
         for _ in range(3):
@@ -857,9 +858,11 @@ def sample_later(
 
 
 def summarise_profile(raw: Path, top: int = 10) -> list[str]:
-    """py-spy's raw (collapsed) stacks as two top-`top` lists: functions by own time (the
-    leaf frame) and the project's functions (app/) by inclusive time, as shares of samples."""
+    """py-spy's raw (collapsed) stacks, as shares of the samples: own time (the leaf frame)
+    by package, then the top `top` functions by own time, then the project's functions (app/)
+    by inclusive time."""
     own: Counter[str] = Counter()
+    packages: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     total = 0
     for line in raw.read_text().splitlines():
@@ -870,16 +873,29 @@ def summarise_profile(raw: Path, top: int = 10) -> list[str]:
         total += count
         frames = [_frame(frame) for frame in stack.split(";")]
         own[frames[-1]] += count
+        packages[_package(frames[-1])] += count
         for name in set(frames):
-            if name.split(" (", 1)[-1].startswith("app/"):
+            if _package(name) == "app":
                 inclusive[name] += count
     if not total:
         return ["(no samples)"]
-    lines = [f"{total} samples. Own time (the function itself, not what it calls):"]
-    lines += [f"  {100 * n / total:5.1f}%  {name}" for name, n in own.most_common(top)]
+
+    def share(n: int) -> str:
+        return f"{100 * n / total:5.1f}%"
+
+    by_package = ", ".join(f"{name} {share(n).strip()}" for name, n in packages.most_common(8))
+    lines = [f"{total} samples. Own time by package: {by_package}."]
+    lines.append("Own time (the function itself, not what it calls):")
+    lines += [f"  {share(n)}  {name}" for name, n in own.most_common(top)]
     lines.append("Inclusive time, the project's functions (app/):")
-    lines += [f"  {100 * n / total:5.1f}%  {name}" for name, n in inclusive.most_common(top)]
+    lines += [f"  {share(n)}  {name}" for name, n in inclusive.most_common(top)]
     return lines
+
+
+def _package(frame: str) -> str:
+    """The top-level package (or standard-library module) of a summarised frame."""
+    where = frame.rpartition(" (")[2].rstrip(")")
+    return where.split("/", 1)[0].removesuffix(".py")
 
 
 def _frame(frame: str) -> str:
@@ -1227,6 +1243,13 @@ def report(
         file=out,
     )
     print("\n".join(table(rows)), file=out)
+    if max(floor_rates) > 1.25 * min(floor_rates):
+        print(
+            "\nThe floor varied by more than 25 % between runs: something else was using the "
+            "machine, and the ratios are less sure. Run again on a quiet machine, or with "
+            "--rounds 3 (medians).",
+            file=out,
+        )
     if scaled:
         print("\n" + "\n".join(scaling_table(scaled)), file=out)
     for key, lines in profiles.items():
