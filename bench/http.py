@@ -35,9 +35,9 @@ from pathlib import Path
 
 # Run as a script, this file's directory comes first on sys.path, and this file is named
 # http.py: `import http` (werkzeug, urllib, psycopg do) would find it instead of the standard
-# library's package. The project root takes its place.
-sys.path.pop(0)
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# library's package. The project root takes its place (imported as bench.http, nothing moves).
+if Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import argparse
 import gc
