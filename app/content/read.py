@@ -49,6 +49,10 @@ class ProblemSink(Protocol):
     def problem(self, catalog: Catalog, slug: str | None, message: str) -> None: ...
 
 
+# A line that gives an id: `id = "slug"` or `id = 'slug'` (what line_of_id points at).
+_ID_LINE = re.compile(r"""^\s*id\s*=\s*(["'])(.*?)\1""")
+
+
 class ContentFile:
     """A TOML file with what is needed to point an author at a line of it."""
 
@@ -56,6 +60,7 @@ class ContentFile:
         self.path = path
         self.name = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
         self.raw = path.read_text(encoding="utf-8")
+        self._id_lines: dict[str, int] | None = None
 
     def parse(self, catalog: Catalog) -> dict[str, Any] | None:
         try:
@@ -67,9 +72,15 @@ class ContentFile:
             return None
 
     def line_of_id(self, slug: str) -> int | None:
-        pattern = re.compile(rf"^\s*id\s*=\s*[\"']{re.escape(slug)}[\"']", re.MULTILINE)
-        match = pattern.search(self.raw)
-        return self.raw.count("\n", 0, match.start()) + 1 if match else None
+        # Every `id = "..."` line indexed once: a search of the whole file per id made loading
+        # a bank quadratic in its size (bench/RESULTS.md: 10,000 questions took 25x 1,000).
+        if self._id_lines is None:
+            self._id_lines = {}
+            for number, line in enumerate(self.raw.split("\n"), start=1):
+                found = _ID_LINE.match(line)
+                if found:
+                    self._id_lines.setdefault(found.group(2), number)
+        return self._id_lines.get(slug)
 
     def problem(self, catalog: Catalog, slug: str | None, message: str) -> None:
         line = self.line_of_id(slug) if slug else None
