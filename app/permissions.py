@@ -20,10 +20,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError, ForbiddenError
 from app.extensions import db
 from app.models import User
+from app.security import cookie_claim
+from app.services.accounts import SessionClaim
 from app.services.ownership import owned
 
 T = TypeVar("T")
@@ -46,20 +49,44 @@ def signed_in_or_none() -> User | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def requires(role: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Refuse the view unless someone (with `role`, if given) is signed in."""
+def _refuse_unless(role: str | None) -> None:
+    user = signed_in()
+    if role is not None and user.role != role:
+        raise ForbiddenError(f"Only a {role} can do this.")
+
+
+def requires(
+    role: str | None = None, *, session_checked_in_query: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Refuse the view unless someone (with `role`, if given) is signed in.
+
+    `session_checked_in_query`: for a hot path whose service checks the cookie's claim
+    (`session_claim()`) in its own query, so no query loads the user first. Whatever that
+    view refuses (its 404 for a claim its query did not confirm, a body's 422) is checked
+    here afterwards, so a dead session still gets 401 and a wrong role 403, as everywhere.
+    """
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            user = signed_in()
-            if role is not None and user.role != role:
-                raise ForbiddenError(f"Only a {role} can do this.")
+            if session_checked_in_query and cookie_claim() is not None:
+                try:
+                    return view(*args, **kwargs)
+                except (DomainError, HTTPException):
+                    _refuse_unless(role)
+                    raise
+            _refuse_unless(role)
             return view(*args, **kwargs)
 
         return guarded
 
     return decorator
+
+
+def session_claim() -> SessionClaim:
+    """Who the request acts for, in a view declared `session_checked_in_query`: the cookie's
+    claim for its service to confirm, or the already checked bearer-token user."""
+    return cookie_claim() or SessionClaim.of(signed_in())
 
 
 def owned_by_current(model: type[T], ident: int) -> T:

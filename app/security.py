@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app.errors import DomainError, problem
 from app.extensions import db, login_manager
 from app.models import User
-from app.services.accounts import new_session_version, user_for_token
+from app.services.accounts import SessionClaim, new_session_version, user_for_token
 
 CSRF_SESSION_KEY = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -60,15 +60,29 @@ def end_session(user: User) -> None:
     session.clear()
 
 
+def _parse_session_id(session_id: str) -> SessionClaim | None:
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 10 or len(version) > 10:
+        return None
+    return SessionClaim(int(user_id), int(version))
+
+
+def cookie_claim() -> SessionClaim | None:
+    """The user and session version this request's signed cookie names, unchecked; None for
+    a bearer-token request or one without a signed-in cookie."""
+    session_id = session.get("_user_id")
+    if bearer_token() is not None or not isinstance(session_id, str):
+        return None
+    return _parse_session_id(session_id)
+
+
 @login_manager.user_loader
 def load_session_user(session_id: str) -> User | None:
-    user_id, _, version = session_id.partition(":")
-    if bearer_token() is not None or not (user_id.isdigit() and version.isdigit()):
-        return None
-    if len(user_id) > 10 or len(version) > 10:
+    claim = None if bearer_token() is not None else _parse_session_id(session_id)
+    if claim is None:
         return None
     return db.session.scalar(
-        select(User).where(User.id == int(user_id), User.session_version == int(version))
+        select(User).where(User.id == claim.user_id, User.session_version == claim.session_version)
     )
 
 

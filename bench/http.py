@@ -1267,6 +1267,13 @@ def main() -> int:
     parser.add_argument("--gradebook", type=int, nargs=2, default=[100, 1000], metavar="N")
     parser.add_argument("--load", type=int, nargs=2, default=[1000, 10000], metavar="N")
     parser.add_argument("--no-scaling", action="store_true", help="HTTP scenarios only")
+    parser.add_argument(
+        "--only",
+        type=lambda text: set(text.split(",")),
+        default=set(),
+        help="these scenarios only (comma-separated keys: start,read,assignments,progress,"
+        "practice,submit; floor and save always run), for trying a change",
+    )
     parser.add_argument("--profile", action="store_true", help="py-spy under missed targets")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -1297,6 +1304,10 @@ def main() -> int:
         scratch = Path(scratch_dir)
         seeded = seed(app, args.learners)
         plan = scenarios(seeded, args.connections)
+        if args.only:
+            # The floor and save stay: every figure is a ratio to the floor, submit's size
+            # comes from the save's rate.
+            plan = [s for s in plan if s.key in {"floor", "save", *args.only}]
         profiles: dict[str, list[str]] = {}
         with (
             gunicorn("app", "wsgi:app", env, args.workers, scratch, "/healthz") as app_server,

@@ -13,7 +13,7 @@ from app.clock import now
 from app.extensions import db
 from app.models import Assignment, Quiz
 from app.pagination import SelectPage
-from app.permissions import requires, signed_in
+from app.permissions import requires, session_claim, signed_in
 from app.schemas.attempts import (
     AttemptSchema,
     ResponseInputSchema,
@@ -156,13 +156,13 @@ def get_attempt(attempt_id: int) -> attempts.AttemptView:
 
 
 @blp.route("/api/attempts/<id:attempt_id>/responses/<id:item_id>", methods=["PUT"])
-@requires("learner")
+@requires("learner", session_checked_in_query=True)
 @blp.arguments(ResponseInputSchema)
 @blp.response(200, SavedResponseSchema)
 def save_response(data: dict[str, Any], attempt_id: int, item_id: int) -> Any:
     """Save your answer to one item at once; with immediate feedback, its result."""
     return attempts.save_response(
-        db.session, signed_in(), attempt_id, item_id, data["response"], now()
+        db.session, session_claim(), attempt_id, item_id, data["response"], now()
     )
 
 

@@ -23,6 +23,25 @@ _hasher = PasswordHasher()
 _dummy_hash = _hasher.hash("not a password of anyone")
 
 
+@dataclass(frozen=True)
+class SessionClaim:
+    """Who a request acts for, before the database has confirmed it: the user id and session
+    version a signed cookie names. A hot path checks it inside its own query instead of
+    loading the user first; `session_version` None means already confirmed (a bearer token's
+    user, or a user object in hand)."""
+
+    user_id: int
+    session_version: int | None
+
+    @classmethod
+    def of(cls, user: User) -> SessionClaim:
+        return cls(user.id, None)
+
+    def holds(self, user_id: int, current_version: int) -> bool:
+        """True if this claim is the user `user_id` on their current session."""
+        return user_id == self.user_id and self.session_version in (None, current_version)
+
+
 def configure_password_hashing(time_cost: int, memory_cost: int) -> None:
     """Set argon2's cost (the defaults are argon2-cffi's; tests use a cheap one)."""
     global _hasher, _dummy_hash

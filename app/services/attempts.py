@@ -13,6 +13,7 @@ gets 409.
 
 from __future__ import annotations
 
+import functools
 import random
 import secrets
 from collections.abc import Callable, Iterable
@@ -52,6 +53,7 @@ from app.models import (
     Source,
     User,
 )
+from app.services.accounts import SessionClaim
 from app.services.progress import (
     GradedAnswer,
     apply_visible_reviews,
@@ -556,20 +558,16 @@ def _still_assigned(learner_id: Any) -> Any:
     )
 
 
-def save_response(
-    session: Session,
-    learner: User,
-    attempt_id: int,
-    item_id: int,
-    response: Any,
-    now: datetime,
-) -> SavedResponse:
-    """Save one answer at once: one query to load (and share-lock the attempt), one
-    conditional upsert. Last write wins, except under immediate feedback, where the first
-    answer is final."""
-    row = session.execute(
+@functools.cache
+def _save_target() -> Any:
+    """The item to save with its attempt, quiz, question version, whether it is answered and
+    still assigned, and its learner's session version: one statement, built once per
+    process (the save is the hottest path)."""
+    learner_id = bindparam("learner_id", type_=Attempt.__table__.c.learner_id.type)
+    return (
         select(
             Attempt.learner_id,
+            User.session_version,
             Attempt.state,
             Attempt.deadline,
             Attempt.number,
@@ -584,18 +582,45 @@ def save_response(
             QuestionVersion.explanation,
             QuestionVersion.evidence,
             Response.attempt_item_id.is_not(None).label("answered"),
-            _still_assigned(learner.id).label("assigned"),
+            _still_assigned(learner_id).label("assigned"),
         )
         .select_from(AttemptItem)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(User, User.id == Attempt.learner_id)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
         .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
-        .where(AttemptItem.id == item_id, AttemptItem.attempt_id == attempt_id)
+        .where(
+            AttemptItem.id == bindparam("item_id"),
+            AttemptItem.attempt_id == bindparam("attempt_id"),
+        )
         # A submit waits for this save to commit, and then grades it (PostgreSQL).
         .with_for_update(read=True, of=Attempt)
-    ).one_or_none()
-    if row is None or row.learner_id != learner.id:
+    )
+
+
+def save_response(
+    session: Session,
+    learner: SessionClaim,
+    attempt_id: int,
+    item_id: int,
+    response: Any,
+    now: datetime,
+) -> SavedResponse:
+    """Save one answer at once: one query to load (and share-lock the attempt, and confirm
+    the learner's session), one conditional upsert. Last write wins, except under immediate
+    feedback, where the first answer is final."""
+    # Core on the session's connection, as the upsert: the ORM's statement handling is a
+    # good share of this hot path's time, and the row holds plain columns.
+    row = (
+        session.connection()
+        .execute(
+            _save_target(),
+            {"item_id": item_id, "attempt_id": attempt_id, "learner_id": learner.user_id},
+        )
+        .one_or_none()
+    )
+    if row is None or not learner.holds(row.learner_id, row.session_version):
         raise NotFoundError(f"Attempt {attempt_id} has no item {item_id}.")
     if row.state != "in_progress":
         raise AttemptClosedError("This attempt is submitted; its answers can no longer change.")
@@ -611,8 +636,13 @@ def save_response(
         raise InvalidContentError(problem, errors={"json": {"response": [problem]}})
     # Core on the session's connection: a table insert needs none of the ORM's bulk machinery.
     saved = session.connection().execute(
-        _insert_while_in_progress(session, attempt_id, overwrite=not immediate),
-        {"attempt_item_id": item_id, "response": response, "saved_at": now},
+        _insert_while_in_progress(session.get_bind().dialect.name, overwrite=not immediate),
+        {
+            "attempt_id": attempt_id,
+            "attempt_item_id": item_id,
+            "response": response,
+            "saved_at": now,
+        },
     )
     if saved.first() is None:
         if immediate and _answered(session, item_id):
@@ -641,18 +671,20 @@ def _answered(session: Session, item_id: int) -> bool:
     return session.get(Response, item_id) is not None
 
 
-def _insert_while_in_progress(session: Session, attempt_id: int, *, overwrite: bool) -> Any:
+@functools.cache
+def _insert_while_in_progress(dialect_name: str, *, overwrite: bool) -> Any:
     """INSERT INTO responses SELECT ... WHERE the attempt is in progress, then on a conflict
     overwrite the answer (or, under immediate feedback, keep the first). The state check sits
-    in the same statement, so it holds under SQLite's write lock as under PostgreSQL's."""
+    in the same statement, so it holds under SQLite's write lock as under PostgreSQL's.
+    Built once per dialect and mode."""
     table = Response.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     values = select(
         bindparam("attempt_item_id", type_=table.c.attempt_item_id.type),
         bindparam("response", type_=table.c.response.type),
         bindparam("saved_at", type_=table.c.saved_at.type),
     ).where(
-        exists().where(Attempt.id == attempt_id, Attempt.state == "in_progress"),
+        exists().where(Attempt.id == bindparam("attempt_id"), Attempt.state == "in_progress"),
     )
     stmt = dialect.insert(table).from_select(["attempt_item_id", "response", "saved_at"], values)
     if not overwrite:

@@ -32,7 +32,7 @@ from app.models import (
     Tag,
     User,
 )
-from app.services.accounts import normalise_email, register_user
+from app.services.accounts import SessionClaim, normalise_email, register_user
 from app.services.attempts import save_response, start_attempt, submit_attempt
 from app.services.classes import create_class, join_class
 from app.services.questions import asked_questions
@@ -237,7 +237,7 @@ def _take_demo_attempt(
         moment += timedelta(seconds=rng.randint(30, 120))
         outcome = _outcome(skill, version.difficulty, rng)
         response = _member_answer(version.type, item.content, version.answer_key, outcome, rng)
-        save_response(session, learner, attempt.id, item.id, response, moment)
+        save_response(session, SessionClaim.of(learner), attempt.id, item.id, response, moment)
     return submit_attempt(session, attempt, moment + timedelta(seconds=20))
 
 
