@@ -37,22 +37,19 @@ class UnauthenticatedError(DomainError):
     slug = "unauthenticated"
 
 
-def signed_in() -> User:
-    """The signed-in user (cookie or bearer token), or 401."""
+def signed_in(role: str | None = None) -> User:
+    """The signed-in user (cookie or bearer token), or 401; with `role`, 403 for another."""
     if not current_user.is_authenticated:
         raise UnauthenticatedError("Sign in, or send a valid bearer token.")
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+    user: User = current_user._get_current_object()
+    if role is not None and user.role != role:
+        raise ForbiddenError(f"Only a {role} can do this.")
+    return user
 
 
 def signed_in_or_none() -> User | None:
     """The signed-in user, or None: for what anyone may read and a user may read more of."""
     return current_user._get_current_object() if current_user.is_authenticated else None
-
-
-def _refuse_unless(role: str | None) -> None:
-    user = signed_in()
-    if role is not None and user.role != role:
-        raise ForbiddenError(f"Only a {role} can do this.")
 
 
 def requires(
@@ -73,9 +70,9 @@ def requires(
                 try:
                     return view(*args, **kwargs)
                 except (DomainError, HTTPException):
-                    _refuse_unless(role)
+                    signed_in(role)
                     raise
-            _refuse_unless(role)
+            signed_in(role)
             return view(*args, **kwargs)
 
         return guarded

@@ -30,6 +30,7 @@ from app.schemas.quizzes import (
     QuizSettingsSchema,
 )
 from app.services import attempts, quiz_management, quizzes, statistics
+from app.services.accounts import SessionClaim
 
 blp = Blueprint("quizzes", __name__, description="Quizzes, assignments and attempts")
 
@@ -132,27 +133,32 @@ def my_assignments(pagination_parameters: PaginationParameters) -> list[Any]:
 
 
 @blp.route("/api/quizzes/<id:quiz_id>/attempts", methods=["POST"])
-@requires("learner")
+@requires("learner", session_checked_in_query=True)
 @blp.response(201, AttemptSchema)
 @blp.alt_response(200, schema=AttemptSchema, description="An unfinished attempt, resumed")
 def start(quiz_id: int) -> Any:
     """Start an attempt (or resume your unfinished one). Items come without answer keys."""
-    learner, moment = signed_in(), now()
-    attempt, created = attempts.start_attempt(db.session, learner, quiz_id, moment)
-    attempt = attempts.attempt_for(db.session, learner, attempt.id)
-    view = attempts.attempt_view(db.session, learner, attempt, moment)
-    return view, 201 if created else 200
+    claim, moment = session_claim(), now()
+    attempt = attempts.resumable_attempt(db.session, claim, quiz_id, moment)
+    created = False
+    if attempt is None:
+        learner = signed_in("learner")
+        started, created = attempts.start_attempt(db.session, learner, quiz_id, moment)
+        attempt = attempts.attempt_for(db.session, SessionClaim.of(learner), started.id)
+    return attempts.attempt_view(db.session, claim.user_id, attempt, moment), (
+        201 if created else 200
+    )
 
 
 @blp.route("/api/attempts/<id:attempt_id>", methods=["GET"])
-@requires()
+@requires(session_checked_in_query=True)
 @blp.response(200, AttemptSchema)
 def get_attempt(attempt_id: int) -> attempts.AttemptView:
     """An attempt: yours, or one of your quiz's. An attempt past its deadline is submitted."""
-    viewer, moment = signed_in(), now()
+    viewer, moment = session_claim(), now()
     attempt = attempts.attempt_for(db.session, viewer, attempt_id)
     attempts.finalise_if_overdue(db.session, attempt, moment)
-    return attempts.attempt_view(db.session, viewer, attempt, moment)
+    return attempts.attempt_view(db.session, viewer.user_id, attempt, moment)
 
 
 @blp.route("/api/attempts/<id:attempt_id>/responses/<id:item_id>", methods=["PUT"])
@@ -173,9 +179,9 @@ def submit(attempt_id: int) -> attempts.AttemptView:
     """Submit your attempt; submitting again returns the same result."""
     learner, moment = signed_in(), now()
     # A learner owns no quiz, so attempt_for finds only their own attempts.
-    attempt = attempts.attempt_for(db.session, learner, attempt_id)
+    attempt = attempts.attempt_for(db.session, SessionClaim.of(learner), attempt_id)
     attempts.submit_own_attempt(db.session, learner, attempt, moment)
-    return attempts.attempt_view(db.session, learner, attempt, moment)
+    return attempts.attempt_view(db.session, learner.id, attempt, moment)
 
 
 @blp.route("/api/attempts/<id:attempt_id>/review", methods=["GET"])
@@ -184,9 +190,9 @@ def submit(attempt_id: int) -> attempts.AttemptView:
 def review(attempt_id: int) -> attempts.AttemptView:
     """Answers, correct answers, explanations and evidence, as the feedback policy allows."""
     viewer, moment = signed_in(), now()
-    attempt = attempts.attempt_for(db.session, viewer, attempt_id)
+    attempt = attempts.attempt_for(db.session, SessionClaim.of(viewer), attempt_id)
     attempts.finalise_if_overdue(db.session, attempt, moment)
-    return attempts.review(db.session, viewer, attempt, moment)
+    return attempts.review(db.session, viewer.id, attempt, moment)
 
 
 @blp.route("/api/quizzes/<id:quiz_id>/statistics", methods=["GET"])

@@ -71,6 +71,15 @@ def answers_revealed(quiz: QuizSettings, attempts_used: int, now: datetime) -> b
     return closed(quiz, now) or no_attempt_left
 
 
+def reveal_counts_attempts(quiz: QuizSettings) -> bool:
+    """Whether `answers_revealed` turns on the learner's count of attempts (so a caller need
+    not count them otherwise)."""
+    return (
+        quiz.reveal_answers not in ("after_each_attempt", "after_close")
+        and quiz.max_attempts is not None
+    )
+
+
 def results_visible_from(quiz: QuizSettings, submitted_at: datetime) -> datetime:
     """When the learner may learn how a submitted attempt went: progress and the practice
     schedule count its answers only from then on."""

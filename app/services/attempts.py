@@ -38,6 +38,7 @@ from app.domain.visibility import (
     item_locked,
     item_result_visible,
     results_visible_from,
+    reveal_counts_attempts,
     score_visible,
 )
 from app.errors import ConflictError, ForbiddenError, InvalidContentError, NotFoundError
@@ -338,17 +339,61 @@ def start_attempt(
 # --- read ------------------------------------------------------------------------------------
 
 
-def attempt_for(session: Session, viewer: User, attempt_id: int) -> Attempt:
-    """The attempt if `viewer` is its learner or its quiz's teacher; 404 otherwise."""
-    attempt = session.scalar(
-        select(Attempt)
+def attempt_for(session: Session, viewer: SessionClaim, attempt_id: int) -> Attempt:
+    """The attempt, with its quiz and learner, if `viewer` is its learner or its quiz's
+    teacher on their current session: one query. 404 otherwise."""
+    stmt = (
+        select(Attempt, _session_version_of(viewer))
         .where(Attempt.id == attempt_id)
-        .options(selectinload(Attempt.quiz), joinedload(Attempt.learner))
+        .options(joinedload(Attempt.quiz), joinedload(Attempt.learner))
         .execution_options(populate_existing=True)
     )
-    if attempt is None or viewer.id not in (attempt.learner_id, attempt.quiz.owner_id):
+    row = session.execute(stmt).one_or_none()
+    if row is None or not _viewer_holds(viewer, row[0], row[1]):
         raise NotFoundError(f"Attempt {attempt_id} does not exist.")
-    return attempt
+    return row[0]
+
+
+def _session_version_of(claim: SessionClaim) -> Any:
+    """SQL: the claimed user's current session version (a constant when already checked)."""
+    if claim.session_version is None:
+        return literal(None).label("session_version")
+    return (
+        select(User.session_version)
+        .where(User.id == claim.user_id)
+        .scalar_subquery()
+        .label("session_version")
+    )
+
+
+def _viewer_holds(viewer: SessionClaim, attempt: Attempt, version: int | None) -> bool:
+    return any(
+        viewer.holds(user_id, version) for user_id in (attempt.learner_id, attempt.quiz.owner_id)
+    )
+
+
+def resumable_attempt(
+    session: Session, learner: SessionClaim, quiz_id: int, now: datetime
+) -> Attempt | None:
+    """The learner's unfinished attempt at the quiz when it can simply go on (the quiz still
+    assigned to them and in use, time left, their session current), in one query; None when
+    anything else must be decided (`start_attempt` decides it)."""
+    row = session.execute(
+        select(Attempt, _still_assigned(learner.user_id), _session_version_of(learner))
+        .where(
+            Attempt.quiz_id == quiz_id,
+            Attempt.learner_id == learner.user_id,
+            Attempt.state == "in_progress",
+        )
+        .options(joinedload(Attempt.quiz), joinedload(Attempt.learner))
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if row is None:
+        return None
+    attempt, assigned, version = row
+    if not assigned or attempt.quiz.archived_at is not None or is_overdue(attempt, now):
+        return None
+    return attempt if learner.holds(attempt.learner_id, version) else None
 
 
 def is_overdue(attempt: Attempt, now: datetime) -> bool:
@@ -441,12 +486,20 @@ def attempts_used(session: Session, attempt: Attempt) -> int:
     )
 
 
-def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime) -> AttemptView:
-    """The attempt as `viewer` may see it now (one query for its items)."""
+def _revealed(session: Session, attempt: Attempt, now: datetime) -> bool:
+    """`answers_revealed` for the attempt's learner, counting their attempts only where the
+    quiz's policy turns on the count."""
     quiz = attempt.quiz
-    is_teacher = viewer.id == quiz.owner_id
+    used = attempts_used(session, attempt) if reveal_counts_attempts(quiz) else 0
+    return answers_revealed(quiz, used, now)
+
+
+def attempt_view(session: Session, viewer_id: int, attempt: Attempt, now: datetime) -> AttemptView:
+    """The attempt as the user `viewer_id` may see it now (one query for its items)."""
+    quiz = attempt.quiz
+    is_teacher = viewer_id == quiz.owner_id
     submitted = attempt.state == "submitted"
-    revealed = is_teacher or answers_revealed(quiz, attempts_used(session, attempt), now)
+    revealed = is_teacher or _revealed(session, attempt, now)
     rows = session.execute(
         select(
             AttemptItem,
@@ -519,18 +572,18 @@ def attempt_view(session: Session, viewer: User, attempt: Attempt, now: datetime
     )
 
 
-def review(session: Session, viewer: User, attempt: Attempt, now: datetime) -> AttemptView:
+def review(session: Session, viewer_id: int, attempt: Attempt, now: datetime) -> AttemptView:
     """Answers and results (correct answers and evidence as `reveal_answers` allows): for the
     learner once the feedback policy shows the score."""
     submitted = attempt.state == "submitted"
-    if viewer.id != attempt.quiz.owner_id and not score_visible(attempt.quiz, submitted, now):
+    if viewer_id != attempt.quiz.owner_id and not score_visible(attempt.quiz, submitted, now):
         if attempt.state != "submitted":
             raise ConflictError("The review opens once the attempt is submitted.")
         raise ConflictError(
             f"The review of this quiz opens when it closes, at "
             f"{attempt.quiz.closes_at.isoformat() if attempt.quiz.closes_at else 'its close'}."
         )
-    return attempt_view(session, viewer, attempt, now)
+    return attempt_view(session, viewer_id, attempt, now)
 
 
 # --- save and submit -------------------------------------------------------------------------

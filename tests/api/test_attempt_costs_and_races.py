@@ -215,3 +215,27 @@ def test_a_save_racing_a_submit_is_graded_or_refused_never_lost(
         f"{len(mismatches)} acknowledged answers ungraded",
     )
     assert mismatches == []
+
+
+def test_reading_resuming_and_submitting_cost_a_fixed_number_of_queries(
+    sign_up: Any, loaded_bank: Any, clock: Any, count_queries: Any
+) -> None:
+    """Issue 14: the hot reads load what they show in as few statements as they can, the
+    same for 5 or 20 items (the session is checked in the attempt's own query)."""
+    counts = []
+    for size in (5, 20):
+        teacher, learner = sign_up("teacher"), sign_up("learner")
+        quiz_id = quiz_of(teacher, learner, size, kind=None)
+        started = learner.post(f"/api/quizzes/{quiz_id}/attempts")
+        assert started.status_code == 201
+        attempt_id = started.get_json()["id"]
+        with count_queries() as read:
+            shown = learner.get(f"/api/attempts/{attempt_id}")
+        with count_queries() as resume:
+            resumed = learner.post(f"/api/quizzes/{quiz_id}/attempts")
+        assert shown.status_code == 200 and resumed.status_code == 200
+        assert resumed.get_json() == shown.get_json()
+        counts.append((len(read), len(resume)))
+    assert counts[0] == counts[1], counts
+    # The attempt with its quiz, learner and the session; its items with their versions.
+    assert counts[0] == (2, 2), counts

@@ -1,5 +1,6 @@
-"""Saving an answer checks the session in the save's own query (issue 14): every refusal a
-save gave when the session was loaded first must still be given, and nothing written."""
+"""Saving an answer, reading and resuming an attempt check the session in their own query
+(issue 14): every refusal they gave when the session was loaded first must still be given,
+and nothing written."""
 
 from __future__ import annotations
 
@@ -81,3 +82,23 @@ def test_a_bearer_token_saves_and_a_revoked_one_cannot(
     wrong = {"Authorization": "Bearer not-a-token"}
     assert client.put(path, json={"response": some_answer(item)}, headers=wrong).status_code == 401
     assert saved_count(db) == 1
+
+
+def test_a_cookie_copied_before_logout_cannot_read_or_resume(
+    app: Flask, sign_up: Any, loaded_bank: Any
+) -> None:
+    """Reading and resuming an attempt check the session in their own query too."""
+    teacher, learner = sign_up("teacher"), sign_up("learner")
+    attempt_id, _ = started(teacher, learner)
+    quiz_id = learner.get(f"/api/attempts/{attempt_id}").get_json()["quiz_id"]
+    thief = copy_of(app, learner)
+    headers = {"X-CSRF-Token": learner.csrf}
+    assert thief.get(f"/api/attempts/{attempt_id}").status_code == 200
+    assert thief.post(f"/api/quizzes/{quiz_id}/attempts", headers=headers).status_code == 200
+    assert learner.post("/api/auth/logout").status_code == 204
+    assert thief.get(f"/api/attempts/{attempt_id}").status_code == 401
+    assert thief.post(f"/api/quizzes/{quiz_id}/attempts", headers=headers).status_code == 401
+    # The quiz's teacher reads it; a stranger gets 404, a teacher resuming gets 403.
+    assert teacher.get(f"/api/attempts/{attempt_id}").status_code == 200
+    assert sign_up("learner").get(f"/api/attempts/{attempt_id}").status_code == 404
+    assert teacher.post(f"/api/quizzes/{quiz_id}/attempts").status_code == 403
