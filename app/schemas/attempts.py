@@ -3,6 +3,8 @@ which the service fills only when the quiz's feedback policy allows."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 
@@ -67,6 +69,78 @@ class AttemptSchema(ma.Schema):
         metadata={"description": "Whether shown results include correct answers and evidence"}
     )
     items = ma.fields.List(ma.fields.Nested(AttemptItemSchema))
+
+    def dump(self, obj: Any, *, many: bool | None = None) -> Any:
+        """One attempt is dumped by hand: reading, resuming and submitting an attempt are hot
+        paths, and marshmallow's field-by-field dump was a tenth of their time. The document
+        is the one the fields above describe (tests compare the two on every shape)."""
+        if (self.many if many is None else many) or self.only or self.exclude:
+            return super().dump(obj, many=many)
+        return attempt_document(obj)
+
+
+def _iso(moment: Any) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+_EVIDENCE_KEYS = tuple(EvidenceSchema._declared_fields)
+
+
+def _result_document(result: Any) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    evidence = result.evidence
+    return {
+        "score": _float(result.score),
+        "points": _float(result.points),
+        "correct": result.correct,
+        "detail": [dict(part) for part in result.detail],
+        "correct_answer": result.correct_answer,
+        "explanation": result.explanation,
+        "evidence": None
+        if evidence is None
+        else [{key: span[key] for key in _EVIDENCE_KEYS if key in span} for span in evidence],
+    }
+
+
+def attempt_document(view: Any) -> dict[str, Any]:
+    """`AttemptSchema`'s document of an `AttemptView`, built directly."""
+    return {
+        "id": view.id,
+        "quiz_id": view.quiz_id,
+        "quiz_title": view.quiz_title,
+        "learner_id": view.learner_id,
+        "learner_name": view.learner_name,
+        "number": view.number,
+        "state": view.state,
+        "started_at": _iso(view.started_at),
+        "deadline": _iso(view.deadline),
+        "submitted_at": _iso(view.submitted_at),
+        "max_score": _float(view.max_score),
+        "score": _float(view.score),
+        "feedback": view.feedback,
+        "reveal_answers": view.reveal_answers,
+        "answers_revealed": view.answers_revealed,
+        "items": [
+            {
+                "id": item.id,
+                "position": item.position,
+                "type": item.type,
+                "prompt": item.prompt,
+                "content": item.content,
+                "points": _float(item.points),
+                "response": item.response,
+                "saved_at": _iso(item.saved_at),
+                "locked": item.locked,
+                "result": _result_document(item.result),
+            }
+            for item in view.items
+        ],
+    }
 
 
 class ResponseInputSchema(ma.Schema):

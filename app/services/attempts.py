@@ -342,27 +342,54 @@ def start_attempt(
 def attempt_for(session: Session, viewer: SessionClaim, attempt_id: int) -> Attempt:
     """The attempt, with its quiz and learner, if `viewer` is its learner or its quiz's
     teacher on their current session: one query. 404 otherwise."""
-    stmt = (
-        select(Attempt, _session_version_of(viewer))
-        .where(Attempt.id == attempt_id)
-        .options(joinedload(Attempt.quiz), joinedload(Attempt.learner))
-        .execution_options(populate_existing=True)
-    )
-    row = session.execute(stmt).one_or_none()
+    row = session.execute(
+        _attempt_by_id(checks_session=viewer.session_version is not None),
+        {"attempt_id": attempt_id, "user_id": viewer.user_id},
+    ).one_or_none()
     if row is None or not _viewer_holds(viewer, row[0], row[1]):
         raise NotFoundError(f"Attempt {attempt_id} does not exist.")
     return row[0]
 
 
-def _session_version_of(claim: SessionClaim) -> Any:
-    """SQL: the claimed user's current session version (a constant when already checked)."""
-    if claim.session_version is None:
+def _session_version(*, checks_session: bool) -> Any:
+    """SQL: the current session version of the user `:user_id` (NULL when the caller has
+    already checked the user)."""
+    if not checks_session:
         return literal(None).label("session_version")
     return (
         select(User.session_version)
-        .where(User.id == claim.user_id)
+        .where(User.id == bindparam("user_id"))
         .scalar_subquery()
         .label("session_version")
+    )
+
+
+@functools.cache
+def _attempt_by_id(*, checks_session: bool) -> Any:
+    return (
+        select(Attempt, _session_version(checks_session=checks_session))
+        .where(Attempt.id == bindparam("attempt_id"))
+        .options(joinedload(Attempt.quiz), joinedload(Attempt.learner))
+        .execution_options(populate_existing=True)
+    )
+
+
+@functools.cache
+def _unfinished_attempt(*, checks_session: bool) -> Any:
+    learner_id = bindparam("user_id", type_=Attempt.__table__.c.learner_id.type)
+    return (
+        select(
+            Attempt,
+            _still_assigned(learner_id),
+            _session_version(checks_session=checks_session),
+        )
+        .where(
+            Attempt.quiz_id == bindparam("quiz_id"),
+            Attempt.learner_id == learner_id,
+            Attempt.state == "in_progress",
+        )
+        .options(joinedload(Attempt.quiz), joinedload(Attempt.learner))
+        .execution_options(populate_existing=True)
     )
 
 
@@ -379,14 +406,8 @@ def resumable_attempt(
     assigned to them and in use, time left, their session current), in one query; None when
     anything else must be decided (`start_attempt` decides it)."""
     row = session.execute(
-        select(Attempt, _still_assigned(learner.user_id), _session_version_of(learner))
-        .where(
-            Attempt.quiz_id == quiz_id,
-            Attempt.learner_id == learner.user_id,
-            Attempt.state == "in_progress",
-        )
-        .options(joinedload(Attempt.quiz), joinedload(Attempt.learner))
-        .execution_options(populate_existing=True)
+        _unfinished_attempt(checks_session=learner.session_version is not None),
+        {"quiz_id": quiz_id, "user_id": learner.user_id},
     ).one_or_none()
     if row is None:
         return None
@@ -494,43 +515,63 @@ def _revealed(session: Session, attempt: Attempt, now: datetime) -> bool:
     return answers_revealed(quiz, used, now)
 
 
+@functools.cache
+def _attempt_items(*, with_keys: bool) -> Any:
+    """An attempt's items in order, each with its version's type and prompt, the response,
+    and (`with_keys`) the answer key, explanation and evidence: built once per process."""
+    keys = (
+        (QuestionVersion.answer_key, QuestionVersion.explanation, QuestionVersion.evidence)
+        if with_keys
+        else (
+            literal(None).label("answer_key"),
+            literal(None).label("explanation"),
+            literal(None).label("evidence"),
+        )
+    )
+    return (
+        select(
+            AttemptItem.id,
+            AttemptItem.position,
+            AttemptItem.content,
+            AttemptItem.points,
+            QuestionVersion.type,
+            QuestionVersion.prompt,
+            *keys,
+            Response.response,
+            Response.saved_at,
+        )
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id == bindparam("attempt_id"))
+        .order_by(AttemptItem.position)
+    )
+
+
 def attempt_view(session: Session, viewer_id: int, attempt: Attempt, now: datetime) -> AttemptView:
     """The attempt as the user `viewer_id` may see it now (one query for its items)."""
     quiz = attempt.quiz
     is_teacher = viewer_id == quiz.owner_id
     submitted = attempt.state == "submitted"
     revealed = is_teacher or _revealed(session, attempt, now)
+    # No item's result shows (an attempt in progress, results held back): keys stay unread.
+    shows_results = is_teacher or item_result_visible(quiz, submitted, True, now)
     rows = session.execute(
-        select(
-            AttemptItem,
-            QuestionVersion.type,
-            QuestionVersion.prompt,
-            QuestionVersion.answer_key,
-            QuestionVersion.explanation,
-            QuestionVersion.evidence,
-            Response.response,
-            Response.saved_at,
-        )
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
-        .where(AttemptItem.attempt_id == attempt.id)
-        .order_by(AttemptItem.position)
+        _attempt_items(with_keys=shows_results), {"attempt_id": attempt.id}
     ).all()
-    spans = [span for row in rows for span in row.evidence] if revealed else []
+    spans = [span for row in rows for span in row.evidence] if revealed and shows_results else []
     evidence = evidence_with_source_ids(session, spans) if spans else []
     by_fact = {(e["source"], e["fact"], e["start"]): e for e in evidence}
     items = []
     for row in rows:
-        item = row.AttemptItem
         answered = row.response is not None
         result = None
         if is_teacher or item_result_visible(quiz, submitted, answered, now):
             result = item_result(
                 row.type,
-                item.content,
+                row.content,
                 row.answer_key,
                 row.response,
-                item.points,
+                row.points,
                 row.explanation,
                 [by_fact[(s["source"], s["fact"], s["start"])] for s in row.evidence]
                 if revealed
@@ -539,12 +580,12 @@ def attempt_view(session: Session, viewer_id: int, attempt: Attempt, now: dateti
             )
         items.append(
             ItemView(
-                id=item.id,
-                position=item.position,
+                id=row.id,
+                position=row.position,
                 type=row.type,
                 prompt=row.prompt,
-                content=item.content,
-                points=item.points,
+                content=row.content,
+                points=row.points,
                 response=row.response,
                 saved_at=row.saved_at,
                 locked=item_locked(quiz, submitted, answered),
