@@ -63,7 +63,7 @@ from app.services.progress import (
 )
 from app.services.questions import asked_questions
 from app.services.quizzes import draw_candidates, is_assigned
-from app.services.writes import inserted, update_rows
+from app.services.writes import inserted
 
 # Responses arriving this long after the deadline still count (network latency, clock skew).
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -867,11 +867,9 @@ def grade_and_close(session: Session, attempt_ids: list[int], now: datetime) -> 
             }
         )
     if scored:
-        update_rows(session, AttemptItem.__table__, scored)
-    update_rows(
-        session,
-        Attempt.__table__,
-        [{"id": aid, "score": round(total, 4)} for aid, total in totals.items()],
+        session.execute(update(AttemptItem), scored)
+    session.execute(
+        update(Attempt), [{"id": aid, "score": round(total, 4)} for aid, total in totals.items()]
     )
     # Progress and practice schedules learn from the answers once the learner may see them.
     quizzes = {

@@ -32,7 +32,7 @@ from app.models import (
 )
 from app.models.content import QuestionVersion
 from app.services.quizzes import grade_under
-from app.services.writes import insert_rows, upsert
+from app.services.writes import upsert
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,7 @@ def record_answers(
     """
     if not answers:
         return
-    insert_rows(
-        session,
+    session.execute(
         AnswerLog.__table__.insert(),  # type: ignore[attr-defined]
         [
             {
@@ -102,7 +101,7 @@ def record_answers(
         for fact_id in a.fact_ids
     ]
     if reviews:
-        insert_rows(session, FactReview.__table__.insert(), reviews)  # type: ignore[attr-defined]
+        session.execute(FactReview.__table__.insert(), reviews)  # type: ignore[attr-defined]
 
 
 def load_cards(
@@ -172,8 +171,9 @@ def apply_visible_reviews(
         "last_review",
         "last_question_type",
     ]
-    keys = [FactCard.__table__.c.learner_id, FactCard.__table__.c.fact_id]
-    insert_rows(session, upsert(session, FactCard.__table__, keys, columns), rows)
+    session.execute(
+        upsert(session, FactCard, [FactCard.learner_id, FactCard.fact_id], columns), rows
+    )
     session.execute(
         update(FactReview)
         .where(FactReview.id.in_([r.id for r in pending]))

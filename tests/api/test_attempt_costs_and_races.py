@@ -239,35 +239,3 @@ def test_reading_resuming_and_submitting_cost_a_fixed_number_of_queries(
     assert counts[0] == counts[1], counts
     # The attempt with its quiz, learner and the session; its items with their versions.
     assert counts[0] == (2, 2), counts
-
-
-def test_a_submit_writes_its_rows_in_multi_row_statements(
-    sign_up: Any, loaded_bank: Any, clock: Any, db: Any
-) -> None:
-    """Issue 14: scores, the answer log, reviews and cards of a 20-item submit go in one
-    statement per table, not one execution per row (psycopg's executemany)."""
-    teacher, learner = sign_up("teacher"), sign_up("learner")
-    quiz_id = quiz_of(teacher, learner, 20, kind=None)
-    attempt = learner.post(f"/api/quizzes/{quiz_id}/attempts").get_json()
-    right = correct_answers(teacher, attempt["id"])
-    for item in attempt["items"]:
-        saved = learner.put(
-            f"/api/attempts/{attempt['id']}/responses/{item['id']}",
-            json={"response": right[item["id"]]},
-        )
-        assert saved.status_code == 200
-    per_row: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool):
-        if many:
-            per_row.append(f"{statement[:60]}... x{len(params)}")
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        done = learner.post(f"/api/attempts/{attempt['id']}/submit")
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
-    assert done.status_code == 200 and done.get_json()["score"] == 20
-    assert per_row == []
-    logged = db.session.scalar(select(func.count()).select_from(AnswerLog))
-    assert logged == 20
