@@ -132,7 +132,8 @@ def gradebook(class_id: int) -> Response:
     """One row per learner, one column per assigned quiz (grade in %, by its method)."""
     school_class, moment = _owned_class(class_id), now()
     attempts.close_overdue_in_class(db.session, school_class.id, moment)
-    rows = statistics.gradebook_rows(statistics.class_progress(db.session, school_class.id, moment))
+    # Read as the body streams, after this request's writes are committed.
+    rows = statistics.gradebook_rows(db.session, school_class.id)
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # a BOM, so spreadsheets read the names as UTF-8
