@@ -456,7 +456,7 @@ def spreadsheet_text(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def gradebook_rows(session: Session, class_id: int, *, batch: int = 500) -> Iterator[list[str]]:
+def gradebook_rows(session: Session, class_id: int, *, batch: int = 100) -> Iterator[list[str]]:
     """The gradebook as CSV rows: one per learner (in the class grid's order), one column
     per assigned quiz (percent under its method). Learners and their submitted attempts come
     from one query read `batch` rows at a time (a server-side cursor on PostgreSQL), so
