@@ -8,7 +8,7 @@ from statistics import mean
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select, union
-from sqlalchemy.orm import Session, selectinload, with_expression
+from sqlalchemy.orm import Session, contains_eager, selectinload, with_expression
 
 from app.domain.quiz_rules import settings_problems
 from app.domain.visibility import scores_visible
@@ -364,7 +364,8 @@ class MyAssignment:
 def my_assignments(
     session: Session, learner: User, now: datetime, offset: int, limit: int
 ) -> tuple[list[MyAssignment], int]:
-    """The learner's assignments with status and grade: two queries, whatever the count."""
+    """The learner's assignments with status and grade: two queries, whatever the count
+    (three for a page past the last, which must still say how many there are)."""
     base = (
         select(Assignment, SchoolClass.name)
         .join(ClassMembership, ClassMembership.class_id == Assignment.class_id)
@@ -372,13 +373,19 @@ def my_assignments(
         .join(Quiz, Quiz.id == Assignment.quiz_id)
         .where(ClassMembership.user_id == learner.id, Quiz.archived_at.is_(None))
     )
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = session.execute(
-        base.options(selectinload(Assignment.quiz))
+    # The total rides on each row of the page (a window count), the quiz joined in.
+    page = session.execute(
+        base.add_columns(func.count().over().label("total"))
+        .options(contains_eager(Assignment.quiz))
         .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)
         .offset(offset)
         .limit(limit)
     ).all()
+    if page:
+        total = page[0].total
+    else:
+        total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = [(row[0], row[1]) for row in page]
     quiz_ids = {assignment.quiz_id for assignment, _ in rows}
     attempts: dict[int, list[Attempt]] = {}
     for attempt in session.scalars(

@@ -239,3 +239,37 @@ def test_reading_resuming_and_submitting_cost_a_fixed_number_of_queries(
     assert counts[0] == counts[1], counts
     # The attempt with its quiz, learner and the session; its items with their versions.
     assert counts[0] == (2, 2), counts
+
+
+def test_my_assignments_costs_the_same_for_one_or_several_quizzes(
+    sign_up: Any, loaded_bank: Any, clock: Any, count_queries: Any
+) -> None:
+    """The user, the overdue check, then the page with its total, quizzes and classes in one
+    query and the learner's attempts in another (issue 14)."""
+    counts = []
+    for size in (1, 4):
+        teacher, learner = sign_up("teacher"), sign_up("learner")
+        class_id = classroom(teacher, learner)
+        questions = teacher.get("/api/questions?page_size=2").get_json()
+        for _ in range(size):
+            quiz_id = assigned_quiz(teacher, class_id, [q["id"] for q in questions])
+            learner.post(f"/api/quizzes/{quiz_id}/attempts")
+        with count_queries() as queries:
+            listed = learner.get("/api/me/assignments")
+        assert listed.status_code == 200 and len(listed.get_json()) == size
+        assert listed.headers["X-Pagination"]
+        counts.append(len(queries))
+    assert counts == [4, 4], counts
+
+
+def test_my_assignments_past_the_last_page_still_gives_the_total(
+    sign_up: Any, loaded_bank: Any
+) -> None:
+    teacher, learner = sign_up("teacher"), sign_up("learner")
+    class_id = classroom(teacher, learner)
+    questions = teacher.get("/api/questions?page_size=2").get_json()
+    for _ in range(3):
+        assigned_quiz(teacher, class_id, [q["id"] for q in questions])
+    page = learner.get("/api/me/assignments?page=3&page_size=2")
+    assert page.status_code == 200 and page.get_json() == []
+    assert '"total": 3' in page.headers["X-Pagination"]
