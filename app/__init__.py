@@ -16,6 +16,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         auth,
         classes,
         health,
+        interchange,
         progress,
         question_types,
         questions,
@@ -59,6 +60,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         questions.blp,
         quizzes.blp,
         progress.blp,
+        interchange.blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)

@@ -850,6 +850,9 @@ def _parse_xml(data: bytes) -> ET.Element:
         return ET.fromstring(data)
     except (expat.ExpatError, ET.ParseError) as error:
         raise _Refused(f"It is not well-formed XML ({error}): not read.") from None
+    except (LookupError, ValueError) as error:
+        # An XML declaration naming an encoding the parser does not know (or cannot read).
+        raise _Refused(f"Its encoding cannot be read ({error}): not read.") from None
 
 
 def _local(tag: Any) -> str:

@@ -185,9 +185,12 @@ def _invalid(messages: dict[str, Any]) -> InvalidContentError:
     return InvalidContentError("The question is not valid; see errors.", errors={"json": messages})
 
 
-def _draft(
+def draft_question(
     session: Session, teacher: User, slug: str, fields: dict[str, Any]
 ) -> tuple[QuestionDraft, list[Fact]]:
+    """A teacher's question as it would be stored, with the facts proving it: its fields
+    checked exactly like a bank file's, its evidence resolved from `facts` (ids) and
+    `evidence` (text found verbatim in a source). InvalidContentError (422) otherwise."""
     fields = dict(fields)
     fact_ids = fields.pop("facts", None) or []
     evidence = fields.pop("evidence", None)
@@ -226,14 +229,26 @@ def create_question(session: Session, teacher: User, fields: dict[str, Any]) -> 
             raise _invalid({"bank": [SOURCE_BANK_EDITS]})
     else:
         bank = _personal_bank(session, teacher)
-    slug = f"q-{secrets.token_hex(5)}"
-    draft, facts = _draft(session, teacher, slug, fields)
+    slug = new_question_slug()
+    draft, facts = draft_question(session, teacher, slug, fields)
+    question = store_question(session, bank, slug, draft, facts)
+    return get_question(session, teacher, question.id)
+
+
+def new_question_slug() -> str:
+    return f"q-{secrets.token_hex(5)}"
+
+
+def store_question(
+    session: Session, bank: Bank, slug: str, draft: QuestionDraft, facts: list[Fact]
+) -> Question:
+    """A new question of `bank` at its first version (flushed, not reloaded)."""
     question = Question(bank_id=bank.id, slug=slug, latest_version=1)
     question.tags = _tags(session, draft.tags)
     question.versions = [new_version(draft, 1, facts)]
     session.add(question)
     session.flush()
-    return get_question(session, teacher, question.id)
+    return question
 
 
 def edit_question(
@@ -253,7 +268,7 @@ def edit_question(
         # A new type brings its own fields; the old type's ones would be refused.
         keep = {"prompt", "tags", "difficulty", "explanation", "facts", "evidence"}
         fields = {k: v for k, v in current.authoring.items() if k in keep} | changes
-    draft, facts = _draft(session, teacher, question.slug, fields)
+    draft, facts = draft_question(session, teacher, question.slug, fields)
     if draft.content_hash != current.content_hash:
         number = question.latest_version + 1
         version = new_version(draft, number, facts)

@@ -91,15 +91,18 @@ SEMANTIC_422 = [
     "PATCH /api/sources/{source_id}/facts/{fact_id}",
     "PUT /api/sources/{source_id}/bank",
 ]
-# The routes that take an article (a paste, an upload, a new version): what the text or file
-# holds decides (an image named .png is refused with 415, a short text with 422, a text past
-# 200,000 characters once normalised with 413), which no schema of the body states; and a
+# The routes that take an article (a paste, an upload, a new version) or a file of questions
+# (GIFT, QTI): what the text or file holds decides (an image named .png is refused with 415, a
+# short text with 422, a text past 200,000 characters once normalised with 413, a GIFT file
+# with no question the app can ask with 422), which no schema of the body states; and a
 # body past SOURCE_MAX_BYTES is refused with 413 before it is read, valid or not.
 ARTICLES = [
     "POST /api/sources",
     "POST /api/sources/{source_id}/revisions",
     "POST /api/sources/upload",
     "POST /api/sources/{source_id}/revisions/upload",
+    "POST /api/banks/import/gift",
+    "POST /api/banks/import/qti",
 ]
 # Schemathesis's default for the check, plus 422 (a 5xx is not_a_server_error's to report).
 SEMANTIC_ACCEPTED = ["2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"]
