@@ -1,10 +1,11 @@
 """`flask questions validate|lint|load|export`, `flask sources draft`, `flask attempts
-close-overdue` and `flask demo`."""
+close-overdue`, `flask xapi send` and `flask demo`."""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -23,10 +24,12 @@ from app.errors import DomainError
 from app.extensions import db
 from app.services.demo import ensure_demo_accounts, ensure_demo_quiz
 from app.services.sources import export_source
+from app.services.xapi import LrsConfig, lrs_from_config, send_pending, waiting_count
 
 questions = AppGroup("questions", help="Validate, load and export the question bank content.")
 attempts_group = AppGroup("attempts", help="Attempts: jobs to run periodically.")
 sources_group = AppGroup("sources", help="Sources: draft the facts of a news article.")
+xapi_group = AppGroup("xapi", help="xAPI learning records: deliver the outbox to the LRS.")
 
 
 def _validated_catalog(directory: str | None) -> Catalog:
@@ -183,6 +186,73 @@ def close_overdue_command() -> None:
     click.echo(f"{closed} overdue attempt(s) closed and graded")
 
 
+def _send_due(lrs: LrsConfig, batch: int) -> tuple[int, int, str | None]:
+    """Send every due statement, a batch per request and a commit per batch, until none is
+    due or the LRS takes none: (sent, failed, the last error)."""
+    from app.clock import now
+
+    sent = failed = 0
+    error = None
+    while True:
+        report = send_pending(db.session, lrs, now(), batch=batch)
+        db.session.commit()
+        sent, failed = sent + report.sent, failed + report.failed
+        error = report.error or error
+        if report.sent == 0 or report.sent + report.failed < batch:
+            return sent, failed, error
+
+
+@xapi_group.command("send")
+@click.option("--loop", is_flag=True, help="Keep going: send what is due every --interval.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds between two rounds of --loop.",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 500),
+    default=50,
+    show_default=True,
+    help="Statements per request to the LRS.",
+)
+def xapi_send_command(loop: bool, interval: float, batch: int) -> None:
+    """Send the statements that grading wrote to the outbox to the LRS (XAPI_LRS_URL), then
+    exit (1 if some could not go: they stay and are retried later); with --loop, again
+    every --interval seconds until stopped. Run it as a process of its own: requests never
+    wait on the LRS. Stopping it at any moment loses nothing."""
+    from sqlalchemy.exc import OperationalError
+
+    lrs = lrs_from_config(current_app.config)
+    if lrs is None:
+        click.secho("xAPI is off: XAPI_LRS_URL is not set", fg="red", err=True)
+        sys.exit(1)
+    while True:
+        try:
+            sent, failed, error = _send_due(lrs, batch)
+        except OperationalError as problem:  # the database went away: try again next round
+            db.session.rollback()
+            if not loop:
+                raise
+            click.secho(f"database unavailable: {problem.orig}", fg="red", err=True)
+            sent, failed, error = 0, 0, None
+        if sent or failed or not loop:
+            line = (
+                f"{sent} statement(s) sent, {failed} to retry, {waiting_count(db.session)} waiting"
+            )
+            click.echo(line + (f" (last error: {error})" if error else ""))
+            db.session.commit()
+        if not loop:
+            sys.exit(1 if failed else 0)
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            click.echo("stopped")
+            return
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -224,4 +294,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(questions)
     app.cli.add_command(attempts_group)
     app.cli.add_command(sources_group)
+    app.cli.add_command(xapi_group)
     app.cli.add_command(demo_command)

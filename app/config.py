@@ -56,6 +56,32 @@ def _int_from_env(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def _fraction_from_env(name: str) -> float | None:
+    """A number in (0, 1] from the environment, or None when unset."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if not 0 < value <= 1:
+        raise ConfigError(f"{name} must be above 0 and at most 1, not {raw!r}")
+    return value
+
+
+def _check_xapi(config: dict[str, Any]) -> None:
+    """With an LRS set, statements need an account home page for their actors."""
+    if not config["XAPI_LRS_URL"]:
+        return
+    for name in ("XAPI_LRS_URL", "XAPI_HOMEPAGE"):
+        if not str(config[name] or "").startswith(("http://", "https://")):
+            raise ConfigError(
+                f"{name} must be an http:// or https:// URL when XAPI_LRS_URL is set "
+                f"(docs/deployment.md, Learning records), not {config[name]!r}"
+            )
+
+
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from the environment, then apply `overrides`."""
     overrides = dict(overrides or {})
@@ -108,6 +134,17 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # How many proxies in front of the app append to X-Forwarded-For (0: none, the
         # client's address is the connection's; docs/deployment.md).
         "TRUSTED_PROXIES": _int_from_env("TRUSTED_PROXIES", 0),
+        # xAPI learning records (app/services/xapi.py): with XAPI_LRS_URL (the LRS's xAPI
+        # endpoint) set, grading writes statements to an outbox that `flask xapi send`
+        # delivers; empty, nothing is written. XAPI_HOMEPAGE is the home page of the
+        # learners' accounts (`actor.account.homePage`) and the base of activity ids;
+        # XAPI_PASS_SCALED, if set, is the scaled score from which an attempt is `passed`
+        # rather than `failed` (unset: attempts are only `completed`).
+        "XAPI_LRS_URL": os.environ.get("XAPI_LRS_URL", "").strip(),
+        "XAPI_LRS_USERNAME": os.environ.get("XAPI_LRS_USERNAME", ""),
+        "XAPI_LRS_PASSWORD": os.environ.get("XAPI_LRS_PASSWORD", ""),
+        "XAPI_HOMEPAGE": os.environ.get("XAPI_HOMEPAGE", "").strip(),
+        "XAPI_PASS_SCALED": _fraction_from_env("XAPI_PASS_SCALED"),
         # Demo accounts are created by `flask demo` only outside production.
         "DEMO_TEACHER": ("teacher@demo.sourcequiz.test", "demo-teacher-password"),
         "DEMO_LEARNER": ("learner@demo.sourcequiz.test", "demo-learner-password"),
@@ -141,6 +178,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["SQLALCHEMY_DATABASE_URI"])
     )
 
+    _check_xapi(config)
     if not config["SECRET_KEY"]:
         raise ConfigError("SECRET_KEY must be set in production (SOURCEQUIZ_ENV=production)")
     if env_name == "production" and len(config["SECRET_KEY"].encode()) < MIN_SECRET_KEY_BYTES:

@@ -16,6 +16,7 @@ from app.models.content import (
 from app.models.progress import AnswerLog, FactCard, FactReview, PracticeState
 from app.models.quiz import Assignment, Quiz, QuizDrawRule, QuizQuestion
 from app.models.user import ApiToken, User
+from app.models.xapi import XapiOutbox
 
 __all__ = [
     "AnswerLog",
@@ -40,6 +41,7 @@ __all__ = [
     "Source",
     "Tag",
     "User",
+    "XapiOutbox",
     "question_tags",
     "question_version_facts",
 ]

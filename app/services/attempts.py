@@ -64,6 +64,7 @@ from app.services.progress import (
 from app.services.questions import asked_questions
 from app.services.quizzes import draw_candidates, is_assigned
 from app.services.writes import inserted
+from app.services.xapi import enqueue_graded_attempts
 
 # Responses arriving this long after the deadline still count (network latency, clock skew).
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -891,4 +892,6 @@ def grade_and_close(session: Session, attempt_ids: list[int], now: datetime) -> 
         )
     for learner_id in {c.learner_id for c in closed}:
         apply_visible_reviews(session, learner_id, now)
+    # Learning records for the LRS, in this transaction: sent only if grading commits.
+    enqueue_graded_attempts(session, [c.id for c in closed], now)
     return [c.id for c in closed]

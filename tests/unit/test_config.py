@@ -66,3 +66,31 @@ def test_the_body_size_limit_is_small_by_default_and_configurable(
     monkeypatch.setenv("MAX_CONTENT_LENGTH", "lots")
     with pytest.raises(ConfigError, match="MAX_CONTENT_LENGTH"):
         load_config("/srv/instance", {"ENV_NAME": "development"})
+
+
+def test_xapi_is_off_unless_an_lrs_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("XAPI_LRS_URL", "XAPI_HOMEPAGE", "XAPI_PASS_SCALED"):
+        monkeypatch.delenv(name, raising=False)
+    config = load_config("/srv/instance", {"ENV_NAME": "development"})
+    assert (config["XAPI_LRS_URL"], config["XAPI_PASS_SCALED"]) == ("", None)
+
+
+def test_an_lrs_needs_a_home_page_for_its_actors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XAPI_LRS_URL", "https://lrs.example/xAPI")
+    monkeypatch.delenv("XAPI_HOMEPAGE", raising=False)
+    with pytest.raises(ConfigError, match="XAPI_HOMEPAGE must be an http"):
+        load_config("/srv/instance", {"ENV_NAME": "development"})
+    monkeypatch.setenv("XAPI_HOMEPAGE", "https://quiz.school.example")
+    monkeypatch.setenv("XAPI_PASS_SCALED", "0.6")
+    config = load_config("/srv/instance", {"ENV_NAME": "development"})
+    assert (config["XAPI_HOMEPAGE"], config["XAPI_PASS_SCALED"]) == (
+        "https://quiz.school.example",
+        0.6,
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "1.5", "-0.2", "half"])
+def test_the_pass_mark_is_a_fraction(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("XAPI_PASS_SCALED", value)
+    with pytest.raises(ConfigError, match="XAPI_PASS_SCALED must be"):
+        load_config("/srv/instance", {"ENV_NAME": "development"})
