@@ -63,7 +63,7 @@ from app.services.progress import (
 )
 from app.services.questions import asked_questions
 from app.services.quizzes import draw_candidates, is_assigned
-from app.services.writes import inserted
+from app.services.writes import inserted, statement_by_statement
 from app.services.xapi import enqueue_graded_attempts
 
 # Responses arriving this long after the deadline still count (network latency, clock skew).
@@ -689,8 +689,6 @@ def _save_target() -> Any:
             AttemptItem.id == bindparam("item_id"),
             AttemptItem.attempt_id == bindparam("attempt_id"),
         )
-        # A submit waits for this save to commit, and then grades it (PostgreSQL).
-        .with_for_update(read=True, of=Attempt)
     )
 
 
@@ -702,44 +700,45 @@ def save_response(
     response: Any,
     now: datetime,
 ) -> SavedResponse:
-    """Save one answer at once: one query to load (and share-lock the attempt, and confirm
-    the learner's session), one conditional upsert. Last write wins, except under immediate
-    feedback, where the first answer is final."""
-    # Core on the session's connection, as the upsert: the ORM's statement handling is a
-    # good share of this hot path's time, and the row holds plain columns.
-    row = (
-        session.connection()
-        .execute(
+    """Save one answer at once: one query to load what the answer is checked against (and
+    confirm the learner's session), one conditional upsert that share-locks the attempt.
+    Last write wins, except under immediate feedback, where the first answer is final.
+
+    Each statement holds on its own (the upsert re-checks the attempt's state under its
+    lock; the rest it was checked against never changes), so they run statement by
+    statement when the request has not begun a transaction: no BEGIN or COMMIT round trip."""
+    # Core, not the ORM: its statement handling was a good share of this hot path's time.
+    with statement_by_statement(session) as connection:
+        row = connection.execute(
             _save_target(),
             {"item_id": item_id, "attempt_id": attempt_id, "learner_id": learner.user_id},
-        )
-        .one_or_none()
-    )
-    if row is None or not learner.holds(row.learner_id, row.session_version):
-        raise NotFoundError(f"Attempt {attempt_id} has no item {item_id}.")
-    if row.state != "in_progress":
-        raise AttemptClosedError("This attempt is submitted; its answers can no longer change.")
-    if row.deadline is not None and now > row.deadline + DEADLINE_GRACE:
-        raise AttemptClosedError("Time is up for this attempt; the answer was not saved.")
-    if not row.assigned:
-        raise NotAssignedError("This quiz is no longer assigned to you; the answer was not saved.")
-    immediate = row.feedback == "immediate"
-    if immediate and row.answered:
-        raise ItemLockedError(_LOCKED)
-    problem = response_problem(row.type, row.content, response)
-    if problem is not None:
-        raise InvalidContentError(problem, errors={"json": {"response": [problem]}})
-    # Core on the session's connection: a table insert needs none of the ORM's bulk machinery.
-    saved = session.connection().execute(
-        _insert_while_in_progress(session.get_bind().dialect.name, overwrite=not immediate),
-        {
-            "attempt_id": attempt_id,
-            "attempt_item_id": item_id,
-            "response": response,
-            "saved_at": now,
-        },
-    )
-    if saved.first() is None:
+        ).one_or_none()
+        if row is None or not learner.holds(row.learner_id, row.session_version):
+            raise NotFoundError(f"Attempt {attempt_id} has no item {item_id}.")
+        if row.state != "in_progress":
+            raise AttemptClosedError("This attempt is submitted; its answers can no longer change.")
+        if row.deadline is not None and now > row.deadline + DEADLINE_GRACE:
+            raise AttemptClosedError("Time is up for this attempt; the answer was not saved.")
+        if not row.assigned:
+            raise NotAssignedError(
+                "This quiz is no longer assigned to you; the answer was not saved."
+            )
+        immediate = row.feedback == "immediate"
+        if immediate and row.answered:
+            raise ItemLockedError(_LOCKED)
+        problem = response_problem(row.type, row.content, response)
+        if problem is not None:
+            raise InvalidContentError(problem, errors={"json": {"response": [problem]}})
+        saved = connection.execute(
+            _insert_while_in_progress(connection.dialect.name, overwrite=not immediate),
+            {
+                "attempt_id": attempt_id,
+                "attempt_item_id": item_id,
+                "response": response,
+                "saved_at": now,
+            },
+        ).first()
+    if saved is None:
         if immediate and _answered(session, item_id):
             raise ItemLockedError(_LOCKED)
         raise AttemptClosedError("This attempt was submitted; the answer was not saved.")
@@ -779,7 +778,12 @@ def _insert_while_in_progress(dialect_name: str, *, overwrite: bool) -> Any:
         bindparam("response", type_=table.c.response.type),
         bindparam("saved_at", type_=table.c.saved_at.type),
     ).where(
-        exists().where(Attempt.id == bindparam("attempt_id"), Attempt.state == "in_progress"),
+        # The share lock makes a submit wait for this answer to commit, and then grade it; a
+        # submit that closed the attempt first makes this insert nothing (PostgreSQL).
+        select(Attempt.id)
+        .where(Attempt.id == bindparam("attempt_id"), Attempt.state == "in_progress")
+        .with_for_update(read=True)
+        .exists(),
     )
     stmt = dialect.insert(table).from_select(["attempt_item_id", "response", "saved_at"], values)
     if not overwrite:
