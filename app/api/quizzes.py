@@ -31,6 +31,7 @@ from app.schemas.quizzes import (
 )
 from app.services import attempts, quiz_management, quizzes, statistics
 from app.services.accounts import SessionClaim
+from app.services.writes import begin_reading, begin_writing
 
 blp = Blueprint("quizzes", __name__, description="Quizzes, assignments and attempts")
 
@@ -139,9 +140,12 @@ def my_assignments(pagination_parameters: PaginationParameters) -> list[Any]:
 def start(quiz_id: int) -> Any:
     """Start an attempt (or resume your unfinished one). Items come without answer keys."""
     claim, moment = session_claim(), now()
+    # A resume only reads: outside a transaction, until a new attempt must be written.
+    reading = begin_reading(db.session)
     attempt = attempts.resumable_attempt(db.session, claim, quiz_id, moment)
     created = False
     if attempt is None:
+        begin_writing(db.session, reading)
         learner = signed_in("learner")
         started, created = attempts.start_attempt(db.session, learner, quiz_id, moment)
         attempt = attempts.attempt_for(db.session, SessionClaim.of(learner), started.id)
@@ -155,10 +159,7 @@ def start(quiz_id: int) -> Any:
 @blp.response(200, AttemptSchema)
 def get_attempt(attempt_id: int) -> attempts.AttemptView:
     """An attempt: yours, or one of your quiz's. An attempt past its deadline is submitted."""
-    viewer, moment = session_claim(), now()
-    attempt = attempts.attempt_for(db.session, viewer, attempt_id)
-    attempts.finalise_if_overdue(db.session, attempt, moment)
-    return attempts.attempt_view(db.session, viewer.user_id, attempt, moment)
+    return attempts.attempt_to_show(db.session, session_claim(), attempt_id, now())
 
 
 @blp.route("/api/attempts/<id:attempt_id>/responses/<id:item_id>", methods=["PUT"])

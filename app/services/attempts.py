@@ -63,7 +63,12 @@ from app.services.progress import (
 )
 from app.services.questions import asked_questions
 from app.services.quizzes import draw_candidates, is_assigned
-from app.services.writes import inserted, statement_by_statement
+from app.services.writes import (
+    begin_reading,
+    begin_writing,
+    inserted,
+    statement_by_statement,
+)
 from app.services.xapi import enqueue_graded_attempts
 
 # Responses arriving this long after the deadline still count (network latency, clock skew).
@@ -398,6 +403,20 @@ def _viewer_holds(viewer: SessionClaim, attempt: Attempt, version: int | None) -
     return any(
         viewer.holds(user_id, version) for user_id in (attempt.learner_id, attempt.quiz.owner_id)
     )
+
+
+def attempt_to_show(
+    session: Session, viewer: SessionClaim, attempt_id: int, now: datetime
+) -> AttemptView:
+    """The attempt as `viewer` may see it now, submitted first if its time ran out. Read
+    outside a transaction when the request has begun none: only an overdue attempt writes."""
+    reading = begin_reading(session)
+    attempt = attempt_for(session, viewer, attempt_id)
+    if is_overdue(attempt, now):
+        begin_writing(session, reading)
+        attempt = attempt_for(session, viewer, attempt_id)
+        finalise_if_overdue(session, attempt, now)
+    return attempt_view(session, viewer.user_id, attempt, now)
 
 
 def resumable_attempt(

@@ -1,5 +1,9 @@
 """Writes that meet other requests: INSERT ... ON CONFLICT, and inserts that a unique
-constraint may refuse. Services flush; the request (or the CLI command) commits once."""
+constraint may refuse. Services flush; the request (or the CLI command) commits once.
+
+The hot paths may also run outside a transaction (autocommit), where each of their
+statements holds on its own: `statement_by_statement` for the save, `begin_reading` and
+`begin_writing` for reads that sometimes write."""
 
 from __future__ import annotations
 
@@ -33,6 +37,30 @@ def inserted(session: Session, row: Any) -> bool:
     return True
 
 
+def _current(session: Session) -> Session:
+    # Flask-SQLAlchemy hands services its scoped session: ask the request's own session.
+    return session.registry() if isinstance(session, scoped_session) else session
+
+
+def begin_reading(session: Session) -> bool:
+    """Begin the session's work on an autocommit connection, so a request that usually only
+    reads spares the BEGIN and COMMIT round trips. Before it writes it calls `begin_writing`.
+    False, and nothing changes, when the session is not bound to an engine (a test's
+    transaction) or has begun already."""
+    current = _current(session)
+    if current.in_transaction() or not isinstance(current.get_bind(), Engine):
+        return False
+    current.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return True
+
+
+def begin_writing(session: Session, reading: bool) -> None:
+    """After `begin_reading` (`reading` True): what follows runs in a transaction. Objects
+    read before are expired: load again what the writes need."""
+    if reading:
+        _current(session).commit()
+
+
 @contextmanager
 def statement_by_statement(session: Session) -> Iterator[Connection]:
     """A connection whose statements each commit on their own (autocommit), for a hot path
@@ -40,8 +68,7 @@ def statement_by_statement(session: Session) -> Iterator[Connection]:
     Only while the session is bound to an engine and has not begun a transaction; otherwise
     (a request that has read already, a command's batch, a test's transaction) the
     session's own connection, in its transaction."""
-    # Flask-SQLAlchemy hands services its scoped session: ask the request's own session.
-    current = session.registry() if isinstance(session, scoped_session) else session
+    current = _current(session)
     bind = current.get_bind()
     if current.in_transaction() or not isinstance(bind, Engine):
         yield session.connection()
