@@ -17,6 +17,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         classes,
         health,
         interchange,
+        lti,
         progress,
         question_types,
         questions,
@@ -64,6 +65,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
+    app.register_blueprint(lti.blp)
     web.init_app(app)
     docs.init_app(app)
     commit_at_request_end(app)

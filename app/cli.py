@@ -1,5 +1,6 @@
 """`flask questions validate|lint|load|export`, `flask sources draft`, `flask attempts
-close-overdue`, `flask xapi send` and `flask demo`."""
+close-overdue`, `flask xapi send`, `flask lti platform add|list|remove`, `flask lti key
+new`, `flask lti jwks`, `flask lti send-scores` and `flask demo`."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ questions = AppGroup("questions", help="Validate, load and export the question b
 attempts_group = AppGroup("attempts", help="Attempts: jobs to run periodically.")
 sources_group = AppGroup("sources", help="Sources: draft the facts of a news article.")
 xapi_group = AppGroup("xapi", help="xAPI learning records: deliver the outbox to the LRS.")
+lti_group = AppGroup("lti", help="LTI 1.3: platform registrations, the tool's keys, grades.")
+platform_group = AppGroup("platform", help="The LMS platforms registered with the tool.")
+lti_group.add_command(platform_group)
 
 
 def _validated_catalog(directory: str | None) -> Catalog:
@@ -253,6 +257,170 @@ def xapi_send_command(loop: bool, interval: float, batch: int) -> None:
             return
 
 
+@platform_group.command("add")
+@click.option("--issuer", required=True, help="The platform's issuer (iss), e.g. its URL.")
+@click.option("--client-id", required=True, help="The client id the platform gave the tool.")
+@click.option(
+    "--deployment-id",
+    "deployment_ids",
+    multiple=True,
+    required=True,
+    help="A deployment id of the tool on the platform (repeat for several).",
+)
+@click.option("--auth-login-url", required=True, help="The platform's OIDC authorisation URL.")
+@click.option("--auth-token-url", required=True, help="The platform's OAuth 2 token URL.")
+@click.option("--key-set-url", required=True, help="The platform's public key set (JWKS) URL.")
+@click.option("--auth-audience", help="The token endpoint's audience, if not its URL.")
+def lti_platform_add_command(
+    issuer: str,
+    client_id: str,
+    deployment_ids: tuple[str, ...],
+    auth_login_url: str,
+    auth_token_url: str,
+    key_set_url: str,
+    auth_audience: str | None,
+) -> None:
+    """Register an LMS (or update the registration of this issuer and client id, adding its
+    deployments). Makes the tool's key pair on first use."""
+    from app.services.lti import add_platform, ensure_tool_key
+
+    try:
+        platform, created = add_platform(
+            db.session,
+            issuer=issuer,
+            client_id=client_id,
+            auth_login_url=auth_login_url,
+            auth_token_url=auth_token_url,
+            key_set_url=key_set_url,
+            deployment_ids=deployment_ids,
+            auth_audience=auth_audience,
+        )
+        ensure_tool_key(db.session)
+    except DomainError as error:
+        db.session.rollback()
+        click.secho(error.detail, fg="red", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(
+        f"platform {platform.id} {'registered' if created else 'updated'}: "
+        f"{platform.issuer} (client_id {platform.client_id})"
+    )
+
+
+@platform_group.command("list")
+def lti_platform_list_command() -> None:
+    """The registered platforms, with their deployments and URLs."""
+    from app.services.lti import list_platforms
+
+    listings = list_platforms(db.session)
+    if not listings:
+        click.echo("no platform registered (flask lti platform add --help)")
+    for listing in listings:
+        p = listing.platform
+        click.echo(f"{p.id}: {p.issuer} client_id={p.client_id}")
+        click.echo(f"   deployments: {', '.join(listing.deployment_ids) or '(none)'}")
+        click.echo(f"   login: {p.auth_login_url}")
+        click.echo(
+            f"   token: {p.auth_token_url}"
+            + (f" (aud {p.auth_audience})" if p.auth_audience else "")
+        )
+        click.echo(f"   keys:  {p.key_set_url}")
+
+
+@platform_group.command("remove")
+@click.argument("platform_id", type=click.IntRange(1, 2**31 - 1))
+def lti_platform_remove_command(platform_id: int) -> None:
+    """Remove a registration (its launches stop; users, classes and quizzes stay)."""
+    from app.services.lti import remove_platform
+
+    try:
+        platform = remove_platform(db.session, platform_id)
+    except DomainError as error:
+        db.session.rollback()
+        click.secho(error.detail, fg="red", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(
+        f"platform {platform_id} removed: {platform.issuer} (client_id {platform.client_id})"
+    )
+
+
+@lti_group.command("key")
+@click.argument("action", type=click.Choice(["new"]))
+def lti_key_command(action: str) -> None:
+    """`new`: a new key pair signs from now on (the old ones stay in the JWKS)."""
+    from app.services.lti import new_tool_key
+
+    key = new_tool_key(db.session)
+    db.session.commit()
+    click.echo(f"new signing key {key.kid}")
+
+
+@lti_group.command("jwks")
+def lti_jwks_command() -> None:
+    """Print the tool's public key set (as /lti/jwks serves it), making a key pair first if
+    there is none: what a platform that wants the keys themselves is given."""
+    from app.services.lti import ensure_tool_key, tool_jwks
+
+    ensure_tool_key(db.session)
+    db.session.commit()
+    click.echo(json.dumps(tool_jwks(db.session), indent=2))
+
+
+@lti_group.command("send-scores")
+@click.option("--loop", is_flag=True, help="Keep going: send what is due every --interval.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds between two rounds of --loop.",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 500),
+    default=50,
+    show_default=True,
+    help="Scores per round and commit.",
+)
+def lti_send_scores_command(loop: bool, interval: float, batch: int) -> None:
+    """Send the grades that grading wrote to the outbox to the platforms' line items (LTI
+    AGS), then exit (1 if some could not go: they stay and are retried later); with --loop,
+    again every --interval seconds until stopped. Run it as a process of its own."""
+    from sqlalchemy.exc import OperationalError
+
+    from app.clock import now
+    from app.services.lti_scores import send_pending_scores, waiting_scores
+
+    while True:
+        sent = failed = 0
+        error = None
+        try:
+            while True:
+                report = send_pending_scores(db.session, now(), batch=batch)
+                db.session.commit()
+                sent, failed = sent + report.sent, failed + report.failed
+                error = report.error or error
+                if report.sent == 0 or report.sent + report.failed < batch:
+                    break
+        except OperationalError as problem:
+            db.session.rollback()
+            if not loop:
+                raise
+            click.secho(f"database unavailable: {problem.orig}", fg="red", err=True)
+        if sent or failed or not loop:
+            line = f"{sent} score(s) sent, {failed} to retry, {waiting_scores(db.session)} waiting"
+            click.echo(line + (f" (last error: {error})" if error else ""))
+            db.session.commit()
+        if not loop:
+            sys.exit(1 if failed else 0)
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            click.echo("stopped")
+            return
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -295,4 +463,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(attempts_group)
     app.cli.add_command(sources_group)
     app.cli.add_command(xapi_group)
+    app.cli.add_command(lti_group)
     app.cli.add_command(demo_command)

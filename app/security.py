@@ -24,8 +24,12 @@ from app.services.accounts import SessionClaim, new_session_version, user_for_to
 CSRF_SESSION_KEY = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# They act for no signed-in user: login starts a new session, register touches none.
-CSRF_EXEMPT_ENDPOINTS = frozenset({"auth.login", "auth.register"})
+# They act for no signed-in user: login starts a new session, register touches none; LTI's
+# login and launch come from the platform, proven by its signed id_token and the state
+# cookie, and the deep-linking form sends its token in a form field, which its view checks.
+CSRF_EXEMPT_ENDPOINTS = frozenset(
+    {"auth.login", "auth.register", "lti.login", "lti.launch", "lti.deep_link_submit"}
+)
 
 
 def bearer_token() -> str | None:

@@ -13,6 +13,16 @@ from app.models.content import (
     question_tags,
     question_version_facts,
 )
+from app.models.lti import (
+    LtiContext,
+    LtiDeployment,
+    LtiIdentity,
+    LtiNonce,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiScoreOutbox,
+    LtiToolKey,
+)
 from app.models.progress import AnswerLog, FactCard, FactReview, PracticeState
 from app.models.quiz import Assignment, Quiz, QuizDrawRule, QuizQuestion
 from app.models.user import ApiToken, User
@@ -30,6 +40,14 @@ __all__ = [
     "Fact",
     "FactCard",
     "FactReview",
+    "LtiContext",
+    "LtiDeployment",
+    "LtiIdentity",
+    "LtiNonce",
+    "LtiPlatform",
+    "LtiResourceLink",
+    "LtiScoreOutbox",
+    "LtiToolKey",
     "PracticeState",
     "Question",
     "QuestionVersion",

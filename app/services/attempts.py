@@ -55,6 +55,7 @@ from app.models import (
     User,
 )
 from app.services.accounts import SessionClaim
+from app.services.lti_scores import enqueue_lti_scores
 from app.services.progress import (
     GradedAnswer,
     apply_visible_reviews,
@@ -917,4 +918,6 @@ def grade_and_close(session: Session, attempt_ids: list[int], now: datetime) -> 
         apply_visible_reviews(session, learner_id, now)
     # Learning records for the LRS, in this transaction: sent only if grading commits.
     enqueue_graded_attempts(session, [c.id for c in closed], now)
+    # Grades for the LMS line items (LTI AGS), likewise: sent after commit by their sender.
+    enqueue_lti_scores(session, [c.id for c in closed], now)
     return [c.id for c in closed]

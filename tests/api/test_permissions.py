@@ -151,6 +151,16 @@ MATRIX = [
     Row("GET", "/api/me/progress", None, 401, 200, 403, 403),
     Row("GET", "/api/practice/next?bank={bank}", None, 401, 200, 403, 403),
     Row("POST", "/api/practice/{shared_question}/answer", {"response": {}}, 401, 409, 403, 403),
+    # LTI 1.3 (app/api/lti.py): browser navigations from an LMS. The key set is public; login
+    # initiation and launch are for platforms, proven by the signed id_token, so a request
+    # without their parameters is a 400 for everyone; deep linking is a teacher's, and a 400
+    # for a teacher who did not come from a deep-linking launch.
+    Row("GET", "/lti/jwks", None, 200, 200, 200, 200),
+    Row("GET", "/lti/login", None, 400, 400, 400, 400),
+    Row("POST", "/lti/login", None, 400, 400, 400, 400),
+    Row("POST", "/lti/launch", None, 400, 400, 400, 400),
+    Row("GET", "/lti/deep-link", None, 401, 403, 400, 400),
+    Row("POST", "/lti/deep-link", None, 401, 403, 400, 400),
 ]
 
 
