@@ -31,6 +31,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from app.services.accounts import configure_password_hashing
 
     app = Flask(__name__, instance_relative_config=True)
+    # Responses keep their keys in the order the schemas give them: sorting every document
+    # cost the hot reads about 3 % of their time (an attempt of 20 items), and says nothing.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config.from_mapping(load_config(app.instance_path, overrides))
     # Before any route is added: routes name their ids `<id:...>`.
     app.url_map.converters["id"] = IdConverter
