@@ -115,16 +115,18 @@ def unarchive(quiz_id: int) -> Quiz:
 
 
 @blp.route("/api/me/assignments", methods=["GET"])
-@requires("learner")
+@requires("learner", session_checked_in_query=True)
 @blp.response(200, MyAssignmentSchema(many=True))
 @blp.paginate()
 def my_assignments(pagination_parameters: PaginationParameters) -> list[Any]:
     """What is assigned to you, with status and your grade under the quiz's method."""
-    learner, moment = signed_in(), now()
-    attempts.close_overdue_attempts(db.session, moment, learner_ids=[learner.id])
+    claim, moment = session_claim(), now()
+    # Read outside a transaction; closing an overdue attempt switches to one.
+    reading = begin_reading(db.session)
+    attempts.close_own_overdue_attempts(db.session, claim, moment, reading)
     items, total = quizzes.my_assignments(
         db.session,
-        learner,
+        claim.user_id,
         moment,
         pagination_parameters.first_item,
         pagination_parameters.page_size,

@@ -480,6 +480,53 @@ def close_overdue_attempts(
     return len(grade_and_close(session, overdue, now))
 
 
+@functools.cache
+def _session_and_overdue(*, checks_session: bool) -> Any:
+    """The user `:user_id`'s role and session version beside their overdue attempts' ids: one
+    row with a NULL id when none is overdue, no row when there is no such user."""
+    return (
+        select(
+            User.role,
+            _session_version(checks_session=checks_session),
+            Attempt.id.label("attempt_id"),
+        )
+        .select_from(User)
+        .outerjoin(
+            Attempt,
+            and_(
+                Attempt.learner_id == User.id,
+                Attempt.state == "in_progress",
+                Attempt.deadline.is_not(None),
+                Attempt.deadline < bindparam("overdue_before"),
+            ),
+        )
+        .where(User.id == bindparam("user_id"))
+    )
+
+
+def close_own_overdue_attempts(
+    session: Session, learner: SessionClaim, now: datetime, reading: bool
+) -> int:
+    """`close_overdue_attempts` for the signed-in learner, their session and role confirmed in
+    the same query (404 if they do not hold); `reading`: the request reads outside a
+    transaction until an attempt must be closed (`begin_reading`). The number closed."""
+    rows = session.execute(
+        _session_and_overdue(checks_session=learner.session_version is not None),
+        {"user_id": learner.user_id, "overdue_before": now - DEADLINE_GRACE},
+    ).all()
+    if (
+        not rows
+        or rows[0].role != "learner"
+        or not learner.holds(learner.user_id, rows[0].session_version)
+    ):
+        raise NotFoundError("No such learner.")
+    overdue = [row.attempt_id for row in rows if row.attempt_id is not None]
+    if not overdue:
+        return 0
+    begin_writing(session, reading)
+    return len(grade_and_close(session, overdue, now))
+
+
 def close_overdue_in_class(session: Session, class_id: int, now: datetime) -> int:
     """`close_overdue_attempts` for a class: its learners' attempts at its assigned quizzes."""
     return close_overdue_attempts(

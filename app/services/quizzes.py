@@ -362,7 +362,7 @@ class MyAssignment:
 
 
 def my_assignments(
-    session: Session, learner: User, now: datetime, offset: int, limit: int
+    session: Session, learner_id: int, now: datetime, offset: int, limit: int
 ) -> tuple[list[MyAssignment], int]:
     """The learner's assignments with status and grade: two queries, whatever the count
     (three for a page past the last, which must still say how many there are)."""
@@ -371,7 +371,7 @@ def my_assignments(
         .join(ClassMembership, ClassMembership.class_id == Assignment.class_id)
         .join(SchoolClass, SchoolClass.id == Assignment.class_id)
         .join(Quiz, Quiz.id == Assignment.quiz_id)
-        .where(ClassMembership.user_id == learner.id, Quiz.archived_at.is_(None))
+        .where(ClassMembership.user_id == learner_id, Quiz.archived_at.is_(None))
     )
     # The total rides on each row of the page (a window count), the quiz joined in.
     page = session.execute(
@@ -389,7 +389,7 @@ def my_assignments(
     quiz_ids = {assignment.quiz_id for assignment, _ in rows}
     attempts: dict[int, list[Attempt]] = {}
     for attempt in session.scalars(
-        select(Attempt).where(Attempt.learner_id == learner.id, Attempt.quiz_id.in_(quiz_ids))
+        select(Attempt).where(Attempt.learner_id == learner_id, Attempt.quiz_id.in_(quiz_ids))
     ):
         attempts.setdefault(attempt.quiz_id, []).append(attempt)
 

@@ -56,6 +56,26 @@ def test_an_overdue_attempt_read_outside_a_transaction_is_graded_once(
     assert logged == 3  # graded once: one logged answer per item
 
 
+def test_listing_assignments_closes_an_overdue_attempt_once(
+    teacher: Any, learner: Any, loaded_bank: Any, clock: Any, db: Any
+) -> None:
+    quiz_id = quiz_for(teacher, learner, time_limit_s=60)
+    attempt = learner.post(f"/api/quizzes/{quiz_id}/attempts").get_json()
+    listed = learner.get("/api/me/assignments").get_json()
+    assert [a["status"] for a in listed] == ["in_progress"]
+    clock.advance(seconds=120)
+    listed = learner.get("/api/me/assignments")
+    assert listed.status_code == 200, listed.get_json()
+    assert [a["status"] for a in listed.get_json()] == ["submitted"]
+    assert learner.get("/api/me/assignments").get_json()[0]["status"] == "submitted"
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt["id"]).state == "submitted"
+    logged = db.session.scalar(
+        select(func.count()).select_from(AnswerLog).where(AnswerLog.learner_id == learner.id)
+    )
+    assert logged == 3
+
+
 def test_resuming_reads_and_a_new_attempt_is_written(
     teacher: Any, learner: Any, loaded_bank: Any, clock: Any, db: Any
 ) -> None:

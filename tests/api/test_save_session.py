@@ -102,3 +102,17 @@ def test_a_cookie_copied_before_logout_cannot_read_or_resume(
     assert teacher.get(f"/api/attempts/{attempt_id}").status_code == 200
     assert sign_up("learner").get(f"/api/attempts/{attempt_id}").status_code == 404
     assert teacher.post(f"/api/quizzes/{quiz_id}/attempts").status_code == 403
+
+
+def test_a_cookie_copied_before_logout_cannot_list_assignments(
+    app: Flask, sign_up: Any, loaded_bank: Any
+) -> None:
+    """Listing one's assignments checks the session in its overdue check's query."""
+    teacher, learner = sign_up("teacher"), sign_up("learner")
+    started(teacher, learner)
+    thief = copy_of(app, learner)
+    assert len(thief.get("/api/me/assignments").get_json()) == 1
+    assert learner.post("/api/auth/logout").status_code == 204
+    refused = thief.get("/api/me/assignments")
+    assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
+    assert teacher.get("/api/me/assignments").status_code == 403
