@@ -9,7 +9,7 @@ from flask import current_app
 from app.api.http import Blueprint
 from app.clock import now
 from app.extensions import db
-from app.permissions import requires, signed_in
+from app.permissions import requires, session_claim, signed_in
 from app.schemas.progress import (
     PracticeAnswerSchema,
     PracticeFeedbackSchema,
@@ -18,20 +18,23 @@ from app.schemas.progress import (
     ProgressSchema,
 )
 from app.services import attempts, practice, progress
+from app.services.writes import begin_reading
 
 blp = Blueprint("progress", __name__, description="Progress and practice (learners)")
 
 
 @blp.route("/api/me/progress", methods=["GET"])
-@requires("learner")
+@requires("learner", session_checked_in_query=True)
 @blp.response(200, ProgressSchema)
 def my_progress() -> progress.Progress:
     """Mastery per tag and per fact, quiz grades over time, and your streak of active days."""
-    learner, moment = signed_in(), now()
-    # Settle what fell due before reading: overdue attempts graded, visible reviews applied.
-    attempts.close_overdue_attempts(db.session, moment, learner_ids=[learner.id])
-    progress.apply_visible_reviews(db.session, learner.id, moment)
-    return progress.learner_progress(db.session, learner.id, moment)
+    claim, moment = session_claim(), now()
+    # Read outside a transaction; settling what fell due (overdue attempts graded, visible
+    # reviews applied) switches to one when there is something to settle.
+    begin_reading(db.session)
+    attempts.close_own_overdue_attempts(db.session, claim, moment)
+    progress.apply_visible_reviews(db.session, claim.user_id, moment)
+    return progress.learner_progress(db.session, claim.user_id, moment)
 
 
 @blp.route("/api/practice/next", methods=["GET"])

@@ -122,8 +122,8 @@ def my_assignments(pagination_parameters: PaginationParameters) -> list[Any]:
     """What is assigned to you, with status and your grade under the quiz's method."""
     claim, moment = session_claim(), now()
     # Read outside a transaction; closing an overdue attempt switches to one.
-    reading = begin_reading(db.session)
-    attempts.close_own_overdue_attempts(db.session, claim, moment, reading)
+    begin_reading(db.session)
+    attempts.close_own_overdue_attempts(db.session, claim, moment)
     items, total = quizzes.my_assignments(
         db.session,
         claim.user_id,
@@ -143,11 +143,11 @@ def start(quiz_id: int) -> Any:
     """Start an attempt (or resume your unfinished one). Items come without answer keys."""
     claim, moment = session_claim(), now()
     # A resume only reads: outside a transaction, until a new attempt must be written.
-    reading = begin_reading(db.session)
+    begin_reading(db.session)
     attempt = attempts.resumable_attempt(db.session, claim, quiz_id, moment)
     created = False
     if attempt is None:
-        begin_writing(db.session, reading)
+        begin_writing(db.session)
         learner = signed_in("learner")
         started, created = attempts.start_attempt(db.session, learner, quiz_id, moment)
         attempt = attempts.attempt_for(db.session, SessionClaim.of(learner), started.id)

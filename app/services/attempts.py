@@ -411,10 +411,10 @@ def attempt_to_show(
 ) -> AttemptView:
     """The attempt as `viewer` may see it now, submitted first if its time ran out. Read
     outside a transaction when the request has begun none: only an overdue attempt writes."""
-    reading = begin_reading(session)
+    begin_reading(session)
     attempt = attempt_for(session, viewer, attempt_id)
     if is_overdue(attempt, now):
-        begin_writing(session, reading)
+        begin_writing(session)
         attempt = attempt_for(session, viewer, attempt_id)
         finalise_if_overdue(session, attempt, now)
     return attempt_view(session, viewer.user_id, attempt, now)
@@ -504,12 +504,10 @@ def _session_and_overdue(*, checks_session: bool) -> Any:
     )
 
 
-def close_own_overdue_attempts(
-    session: Session, learner: SessionClaim, now: datetime, reading: bool
-) -> int:
+def close_own_overdue_attempts(session: Session, learner: SessionClaim, now: datetime) -> int:
     """`close_overdue_attempts` for the signed-in learner, their session and role confirmed in
-    the same query (404 if they do not hold); `reading`: the request reads outside a
-    transaction until an attempt must be closed (`begin_reading`). The number closed."""
+    the same query (404 if they do not hold). A request reading outside a transaction
+    (`begin_reading`) switches to one only if an attempt must be closed. The number closed."""
     rows = session.execute(
         _session_and_overdue(checks_session=learner.session_version is not None),
         {"user_id": learner.user_id, "overdue_before": now - DEADLINE_GRACE},
@@ -523,7 +521,7 @@ def close_own_overdue_attempts(
     overdue = [row.attempt_id for row in rows if row.attempt_id is not None]
     if not overdue:
         return 0
-    begin_writing(session, reading)
+    begin_writing(session)
     return len(grade_and_close(session, overdue, now))
 
 

@@ -32,7 +32,7 @@ from app.models import (
 )
 from app.models.content import QuestionVersion
 from app.services.quizzes import grade_under
-from app.services.writes import upsert
+from app.services.writes import begin_writing, upsert
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,7 @@ def apply_visible_reviews(
     ).all()
     if not pending:
         return
+    begin_writing(session)  # a request reading outside a transaction writes inside one
     cards = load_cards(session, learner_id, {r.fact_id for r in pending})
     states = {fact_id: card_state(card) for fact_id, card in cards.items()}
     introduced = {fact_id: card.introduced_at for fact_id, card in cards.items()}

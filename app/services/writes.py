@@ -42,23 +42,24 @@ def _current(session: Session) -> Session:
     return session.registry() if isinstance(session, scoped_session) else session
 
 
-def begin_reading(session: Session) -> bool:
+def begin_reading(session: Session) -> None:
     """Begin the session's work on an autocommit connection, so a request that usually only
     reads spares the BEGIN and COMMIT round trips. Before it writes it calls `begin_writing`.
-    False, and nothing changes, when the session is not bound to an engine (a test's
-    transaction) or has begun already."""
+    Nothing changes when the session is not bound to an engine (a test's transaction) or has
+    begun already."""
     current = _current(session)
-    if current.in_transaction() or not isinstance(current.get_bind(), Engine):
-        return False
-    current.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    return True
+    if not current.in_transaction() and isinstance(current.get_bind(), Engine):
+        current.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
-def begin_writing(session: Session, reading: bool) -> None:
-    """After `begin_reading` (`reading` True): what follows runs in a transaction. Objects
-    read before are expired: load again what the writes need."""
-    if reading:
-        _current(session).commit()
+def begin_writing(session: Session) -> None:
+    """After `begin_reading`, what follows runs in a transaction (nothing changes if it
+    already does). Objects read before are expired: load again what the writes need."""
+    current = _current(session)
+    if current.in_transaction():
+        options = current.connection().get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            current.commit()
 
 
 @contextmanager

@@ -6,13 +6,14 @@ which keeps these paths in a transaction; here the app's session is bound to the
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from quiz_helpers import assigned_quiz, classroom, correct_answers
 from sqlalchemy import func, select
 
-from app.models import AnswerLog, Attempt
+from app.models import AnswerLog, Attempt, FactReview
 
 pytestmark = pytest.mark.commits
 
@@ -111,3 +112,34 @@ def test_a_save_outside_a_transaction_refused_writes_nothing(
     assert late.status_code == 409
     shown = learner.get(f"/api/attempts/{attempt['id']}").get_json()
     assert shown["items"][0]["response"] is None
+
+
+def test_progress_settles_reviews_that_became_visible_once(
+    teacher: Any, learner: Any, loaded_bank: Any, clock: Any, db: Any
+) -> None:
+    """Results held back until the quiz closes reach progress when it has closed: the first
+    read after the close applies them (in a transaction), the next reads only read."""
+    closes = (clock() + timedelta(hours=1)).isoformat()
+    quiz_id = quiz_for(teacher, learner, feedback="after_close", closes_at=closes)
+    attempt = learner.post(f"/api/quizzes/{quiz_id}/attempts").get_json()
+    right = correct_answers(teacher, attempt["id"])
+    for item in attempt["items"]:
+        learner.put(
+            f"/api/attempts/{attempt['id']}/responses/{item['id']}",
+            json={"response": right[item["id"]]},
+        )
+    assert learner.post(f"/api/attempts/{attempt['id']}/submit").status_code == 200
+    before = learner.get("/api/me/progress").get_json()
+    assert before["facts"] == []
+    clock.advance(hours=2)
+    after = learner.get("/api/me/progress")
+    assert after.status_code == 200, after.get_json()
+    assert after.get_json()["facts"] != []
+    assert learner.get("/api/me/progress").get_json() == after.get_json()
+    db.session.expire_all()
+    pending = db.session.scalar(
+        select(func.count())
+        .select_from(FactReview)
+        .where(FactReview.learner_id == learner.id, FactReview.applied.is_(False))
+    )
+    assert pending == 0
