@@ -611,7 +611,8 @@ def resource_link_launch(
                 Attempt.state == "in_progress",
             )
         )
-        page = f"/#/attempt/{attempt_id}" if attempt_id else "/#/"
+        # Into the attempt in progress, else to the quiz's card with its Start button.
+        page = f"/#/attempt/{attempt_id}" if attempt_id else f"/#/quiz/{quiz.id}"
     else:
         page = f"/#/quiz/{quiz.id}" if quiz.owner_id == user.id else "/#/"
     return ResourceLaunch(user, quiz, context.class_id, page)

@@ -316,7 +316,7 @@ def test_deep_linking_then_launch_then_grade_back(app: Any, db: Any, platform: P
 
     client, launched = learner_launch(app, platform, item)
     assert launched.status_code == 302, launched.get_json()
-    assert launched.headers["Location"] == "/#/"
+    assert launched.headers["Location"] == f"/#/quiz/{quiz_id}"
     learner = Browser(client)
     assert learner.user["role"] == "learner" and learner.user["display_name"] == "Ana Learner"
     mine = learner.get("/api/me/assignments").get_json()

@@ -303,6 +303,31 @@ def test_the_progress_page_fits_both_sizes(live_app: Flask, live_url: str, new_p
         check_page(page, "progress", size)
 
 
+def test_a_quiz_address_marks_its_card_and_focuses_start(
+    live_app: Flask, live_url: str, new_page: Any
+) -> None:
+    """Where an LMS launch lands a learner (issue 15): #/quiz/<id> is My quizzes with that
+    quiz's card marked, in view, and its Start button focused, one key from starting."""
+    room = Classroom(live_app)
+    other = room.teacher.post("/api/quizzes", {"title": "Other", "question_ids": room.question_ids})
+    assert other["id"] != room.quiz["id"]
+    for size in SIZES:
+        page = sized_page(new_page, size)
+        sign_in(page, live_url, room.learner.email, PASSWORD)
+        page.goto(f"{live_url}/#/quiz/{room.quiz['id']}")
+        card = page.locator(f'[data-assignment="{room.quiz["id"]}"]')
+        expect(card).to_have_class(re.compile(r"\bplaced\b"))
+        start = card.get_by_role("button", name="Start")
+        expect(start).to_be_focused()
+        assert in_viewport(page, card)
+        expect(page.get_by_role("link", name="My quizzes")).to_have_attribute(
+            "aria-current", "page"
+        )
+        check_page(page, "placed-quiz", size)
+    page.keyboard.press("Enter")  # at the phone's size, last
+    page.wait_for_url(re.compile(r"#/attempt/\d+$"))
+
+
 def test_api_problems_reach_people_in_plain_words_at_their_field(
     live_url: str, new_page: Any
 ) -> None:

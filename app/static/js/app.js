@@ -71,6 +71,8 @@ function signIn() {
 
 const learnerRoutes = [
   [/^#\/$/, () => learner.assignmentsView()],
+  // One quiz among the learner's (where an LMS launch lands): its card marked, Start focused.
+  [/^#\/quiz\/(\d+)$/, (id) => learner.assignmentsView(id)],
   [/^#\/attempt\/(\d+)$/, (id) => learner.attemptView(id)],
   [/^#\/result\/(\d+)$/, (id) => learner.resultView(id)],
   [/^#\/review\/(\d+)$/, (id) => learner.reviewView(id)],

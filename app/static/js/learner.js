@@ -42,7 +42,7 @@ const STATUS = {
   closed: ["Closed", "neutral"],
 };
 
-export async function assignmentsView() {
+export async function assignmentsView(placedQuizId = null) {
   const code = h("input", { type: "text", autocomplete: "off", required: true, autocapitalize: "characters" });
   const join = h("form", { class: "card", "data-join": "", onsubmit: async (event) => {
     event.preventDefault();
@@ -90,6 +90,12 @@ export async function assignmentsView() {
         h("p", {}, "Join a class with the code your teacher gave you, or ",
           h("a", { href: "#/practice" }, "practise the facts of an article"), " meanwhile.")),
     join);
+  const placed = placedQuizId && document.querySelector(`[data-assignment="${Number(placedQuizId)}"]`);
+  if (placed) {
+    placed.classList.add("placed");
+    placed.scrollIntoView({ block: "center" });
+    placed.querySelector(".toolbar button, .toolbar a")?.focus();
+  }
 }
 
 // "20 minutes", "1 hour 30 minutes", "45 seconds".
