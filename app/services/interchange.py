@@ -103,6 +103,15 @@ class ExportFile:
     problems: list[ExportNote]
 
 
+# A question of this app's that came back changed (in the file, or by what the format could
+# not carry): the teacher must learn why it waits for evidence, beside where it is.
+CHANGED_ON_THE_WAY = (
+    "Imported without evidence: it differs from the question {slug} this app knows (changed "
+    "in the file, or by what the format cannot carry, such as a unit), so its evidence is not "
+    "copied; anchor it with PATCH /api/questions/<id>."
+)
+
+
 @dataclass(frozen=True)
 class ImportNote:
     """Something of the file the app did not take as written: `line` (GIFT) or `file` (the
@@ -412,6 +421,7 @@ def _import(
         )
     seen = _identities_in(session, bank) if bank is not None else set()
     proofs = _known_proofs(session, teacher, {i.external_id for i in incoming if i.external_id})
+    known_slugs = {slug for slug, _ in proofs}
     ready: list[tuple[str, QuestionDraft, list[Fact]]] = []
     for item in incoming:
         slug = new_question_slug()
@@ -429,6 +439,8 @@ def _import(
         proof = proofs.get((item.external_id, identity)) if item.external_id else None
         if proof is not None:
             draft, facts = _proven(session, teacher, slug, fields, proof) or (draft, facts)
+        elif item.external_id in known_slugs:
+            problems.append(item.note(CHANGED_ON_THE_WAY.format(slug=item.external_id)))
         if item.feedback:
             problems.append(item.note(FEEDBACK_NOT_KEPT))
         ready.append((slug, draft, facts))

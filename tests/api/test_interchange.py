@@ -277,6 +277,9 @@ def test_an_exported_bank_imports_as_the_same_questions_with_their_evidence(
             assert not question["has_evidence"]
     assert body["needs_evidence"] == [q["id"] for q in body["questions"] if not q["has_evidence"]]
     assert len(body["needs_evidence"]) < written / 5
+    # Each question that came back without its proof is told why, where it is in the file.
+    why = [p for p in body["problems"] if "its evidence is not copied" in p["message"]]
+    assert len(why) == len(body["needs_evidence"]), body["problems"]
     # Imported again into the same bank (as a script sends it): every question is there.
     again = import_file(teacher, format, exported.get_data(), raw=True, bank=body["bank"]["id"])
     assert again.status_code == 422 and again.mimetype == PROBLEM
@@ -330,6 +333,7 @@ def test_a_question_proven_by_words_of_a_source_keeps_them_through_qti(
     gift = teacher.get(f"/api/banks/{own['bank_id']}/gift").get_data(as_text=True)
     changed = import_file(teacher, "gift", gift.replace("{TRUE", "{FALSE").encode()).get_json()
     assert changed["needs_evidence"] == [changed["questions"][0]["id"]]
+    assert any("its evidence is not copied" in p["message"] for p in changed["problems"])
 
 
 # --- importing GIFT ---------------------------------------------------------------------------

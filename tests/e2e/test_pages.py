@@ -265,6 +265,8 @@ def test_a_teacher_builds_assigns_and_reads_the_results(
     screenshot(page, "teacher-statistics")
 
     page.get_by_role("link", name="Teaching").click()
+    # The quiz page being left links "History 10" too: wait for the Teaching page first.
+    page.get_by_role("heading", name="Teaching").wait_for()
     page.get_by_role("link", name="History 10").click()
     grid = page.locator("table[data-grid]")
     grid.wait_for()
