@@ -133,6 +133,10 @@ def signed_in_page(new_page: Any, live_url: str, world: dict[str, Any], size: st
 
 def open_quiz(page: Any, live_url: str, quiz_id: int, title: str) -> None:
     page.goto(f"{live_url}/#/quiz/{quiz_id}")
+    # The quiz page's own questions card: the Teaching page just left lists the same title
+    # as a heading, so the title alone could be found before this page has loaded (seen in
+    # CI: the page then loaded after a learner had started, without its points inputs).
+    page.locator("main [data-questions]").wait_for()
     page.get_by_role("heading", name=title, exact=True).wait_for()
 
 
