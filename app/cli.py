@@ -8,6 +8,7 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -25,7 +26,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.services.demo import ensure_demo_accounts, ensure_demo_quiz
 from app.services.sources import export_source
-from app.services.xapi import LrsConfig, lrs_from_config, send_pending, waiting_count
+from app.services.xapi import SendReport, lrs_from_config, send_pending, waiting_count
 
 questions = AppGroup("questions", help="Validate, load and export the question bank content.")
 attempts_group = AppGroup("attempts", help="Attempts: jobs to run periodically.")
@@ -190,20 +191,47 @@ def close_overdue_command() -> None:
     click.echo(f"{closed} overdue attempt(s) closed and graded")
 
 
-def _send_due(lrs: LrsConfig, batch: int) -> tuple[int, int, str | None]:
-    """Send every due statement, a batch per request and a commit per batch, until none is
-    due or the LRS takes none: (sent, failed, the last error)."""
-    from app.clock import now
+def _run_outbox_sender(
+    send_round: Callable[[int], SendReport],
+    waiting: Callable[[], int],
+    noun: str,
+    loop: bool,
+    interval: float,
+    batch: int,
+) -> None:
+    """Drain an outbox (xAPI statements, LTI scores): rounds of `send_round(batch)`, a commit
+    each, until none is due or the receiver takes none; print what went; exit 1 if some could
+    not go (they stay and are retried later); with `loop`, again every `interval` seconds
+    until stopped. A database gone away fails one round of a loop, not the loop."""
+    from sqlalchemy.exc import OperationalError
 
-    sent = failed = 0
-    error = None
     while True:
-        report = send_pending(db.session, lrs, now(), batch=batch)
-        db.session.commit()
-        sent, failed = sent + report.sent, failed + report.failed
-        error = report.error or error
-        if report.sent == 0 or report.sent + report.failed < batch:
-            return sent, failed, error
+        sent = failed = 0
+        error = None
+        try:
+            while True:
+                report = send_round(batch)
+                db.session.commit()
+                sent, failed = sent + report.sent, failed + report.failed
+                error = report.error or error
+                if report.sent == 0 or report.sent + report.failed < batch:
+                    break
+        except OperationalError as problem:
+            db.session.rollback()
+            if not loop:
+                raise
+            click.secho(f"database unavailable: {problem.orig}", fg="red", err=True)
+        if sent or failed or not loop:
+            line = f"{sent} {noun}(s) sent, {failed} to retry, {waiting()} waiting"
+            click.echo(line + (f" (last error: {error})" if error else ""))
+            db.session.commit()
+        if not loop:
+            sys.exit(1 if failed else 0)
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            click.echo("stopped")
+            return
 
 
 @xapi_group.command("send")
@@ -227,34 +255,20 @@ def xapi_send_command(loop: bool, interval: float, batch: int) -> None:
     exit (1 if some could not go: they stay and are retried later); with --loop, again
     every --interval seconds until stopped. Run it as a process of its own: requests never
     wait on the LRS. Stopping it at any moment loses nothing."""
-    from sqlalchemy.exc import OperationalError
+    from app.clock import now
 
     lrs = lrs_from_config(current_app.config)
     if lrs is None:
         click.secho("xAPI is off: XAPI_LRS_URL is not set", fg="red", err=True)
         sys.exit(1)
-    while True:
-        try:
-            sent, failed, error = _send_due(lrs, batch)
-        except OperationalError as problem:  # the database went away: try again next round
-            db.session.rollback()
-            if not loop:
-                raise
-            click.secho(f"database unavailable: {problem.orig}", fg="red", err=True)
-            sent, failed, error = 0, 0, None
-        if sent or failed or not loop:
-            line = (
-                f"{sent} statement(s) sent, {failed} to retry, {waiting_count(db.session)} waiting"
-            )
-            click.echo(line + (f" (last error: {error})" if error else ""))
-            db.session.commit()
-        if not loop:
-            sys.exit(1 if failed else 0)
-        try:
-            time.sleep(interval)
-        except KeyboardInterrupt:
-            click.echo("stopped")
-            return
+    _run_outbox_sender(
+        lambda batch: send_pending(db.session, lrs, now(), batch=batch),
+        lambda: waiting_count(db.session),
+        "statement",
+        loop,
+        interval,
+        batch,
+    )
 
 
 @platform_group.command("add")
@@ -387,38 +401,17 @@ def lti_send_scores_command(loop: bool, interval: float, batch: int) -> None:
     """Send the grades that grading wrote to the outbox to the platforms' line items (LTI
     AGS), then exit (1 if some could not go: they stay and are retried later); with --loop,
     again every --interval seconds until stopped. Run it as a process of its own."""
-    from sqlalchemy.exc import OperationalError
-
     from app.clock import now
     from app.services.lti_scores import send_pending_scores, waiting_scores
 
-    while True:
-        sent = failed = 0
-        error = None
-        try:
-            while True:
-                report = send_pending_scores(db.session, now(), batch=batch)
-                db.session.commit()
-                sent, failed = sent + report.sent, failed + report.failed
-                error = report.error or error
-                if report.sent == 0 or report.sent + report.failed < batch:
-                    break
-        except OperationalError as problem:
-            db.session.rollback()
-            if not loop:
-                raise
-            click.secho(f"database unavailable: {problem.orig}", fg="red", err=True)
-        if sent or failed or not loop:
-            line = f"{sent} score(s) sent, {failed} to retry, {waiting_scores(db.session)} waiting"
-            click.echo(line + (f" (last error: {error})" if error else ""))
-            db.session.commit()
-        if not loop:
-            sys.exit(1 if failed else 0)
-        try:
-            time.sleep(interval)
-        except KeyboardInterrupt:
-            click.echo("stopped")
-            return
+    _run_outbox_sender(
+        lambda batch: send_pending_scores(db.session, now(), batch=batch),
+        lambda: waiting_scores(db.session),
+        "score",
+        loop,
+        interval,
+        batch,
+    )
 
 
 @click.command("demo")

@@ -42,7 +42,7 @@ from app.models import (
 )
 from app.services.lti import SCORE_MAXIMUM, sign_with_tool_key
 from app.services.quizzes import grade_under
-from app.services.xapi import retry_wait
+from app.services.xapi import SendReport, retry_wait
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
@@ -229,13 +229,6 @@ def score_body(row: LtiScoreOutbox) -> dict[str, Any]:
         "gradingProgress": "FullyGraded",
         "timestamp": row.graded_at.isoformat(timespec="milliseconds"),
     }
-
-
-@dataclass(frozen=True)
-class SendReport:
-    sent: int = 0
-    failed: int = 0
-    error: str | None = None
 
 
 def due_scores(now: datetime, batch: int) -> Any:
