@@ -124,7 +124,7 @@ class ImportedQuestion:
         self, *, id: str, tags: list[str], difficulty: str, explanation: str | None = None
     ) -> dict[str, Any]:
         """The question as a bank file or a teacher's request writes it, with the fields
-        GIFT does not carry given by the caller."""
+        the file does not carry given by the caller (QTI's questions share it)."""
         return {
             "id": id,
             "type": self.type,

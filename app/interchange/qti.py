@@ -72,7 +72,13 @@ from xml.parsers import expat
 
 from app.domain.question_types.base import SLUG, shuffled
 from app.domain.question_types.cloze import parse_cloze
-from app.interchange.gift import BLANK, CLOZE_PROMPT, ExportableQuestion, ExportProblem
+from app.interchange.gift import (
+    BLANK,
+    CLOZE_PROMPT,
+    ExportableQuestion,
+    ExportProblem,
+    ImportedQuestion,
+)
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 QTI_XSD = "https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqti_asiv3p0_v1p0.xsd"
@@ -150,20 +156,8 @@ class QtiQuestion:
     tags: list[str] = field(default_factory=list)
     category: str | None = None
 
-    def as_authoring(
-        self, *, id: str, tags: list[str], difficulty: str, explanation: str | None = None
-    ) -> dict[str, Any]:
-        """The question as a bank file or a teacher's request writes it, with the fields
-        QTI does not carry given by the caller."""
-        return {
-            "id": id,
-            "type": self.type,
-            "prompt": self.prompt,
-            "tags": tags,
-            "difficulty": difficulty,
-            "explanation": explanation if explanation is not None else self.explanation,
-            **self.fields,
-        }
+    # The same fields as a GIFT import's: the bank-file form, what QTI lacks given by the caller.
+    as_authoring = ImportedQuestion.as_authoring
 
 
 @dataclass(frozen=True)
